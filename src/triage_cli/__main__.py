@@ -1,0 +1,3 @@
+from triage_cli.cli import main
+
+main()

@@ -1,0 +1,231 @@
+"""Raw answers (CSV text, TOML values, wizard input) -> typed, validated Answers, per the bank."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
+
+from triage_cli.bank import Bank, Condition, Question, Value, show_value
+from triage_cli.errors import TriageError
+
+MAX_FIELD = 256  # longer raw values are rejected without being echoed back
+_YES = frozenset({"yes", "y", "true", "1"})
+_NO = frozenset({"no", "n", "false", "0"})
+_INTEGER = re.compile(r"[+-]?\d{1,9}\Z")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one answer: which id, what was given, what was expected."""
+
+    field: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        given = f" (got {self.value!r})" if self.value else ""
+        return f"{self.field}: {self.message}{given}"
+
+
+class AnswersError(TriageError):
+    """An answer set failed validation; `problems` lists every problem found."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the answers", [str(p) for p in problems])
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Validated answers in bank order; a question the skip logic did not ask is absent."""
+
+    values: Mapping[str, Value]
+
+    def __getitem__(self, qid: str) -> Value:
+        return self.values[qid]
+
+    def __contains__(self, qid: object) -> bool:
+        return qid in self.values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.values)
+
+    def get(self, qid: str, default: Value | None = None) -> Value | None:
+        return self.values.get(qid, default)
+
+    @property
+    def client_id(self) -> str:
+        return str(self.values.get("client_id", ""))
+
+
+# A converter returns (typed value or None when blank, problem message or None).
+Converter = Callable[[object], tuple[Value | None, str | None]]
+
+
+def expected(question: Question) -> str:
+    """What a valid answer to this question looks like, in words."""
+    if question.kind == "yesno":
+        return "yes or no"
+    if question.kind == "integer":
+        return f"a whole number {question.min}-{question.max}"
+    if question.kind == "choice":
+        return "one of: " + ", ".join(str(c.code) for c in question.choices)
+    return question.pattern_hint or (
+        f"text matching {question.pattern}" if question.pattern else "text"
+    )
+
+
+def converter(question: Question) -> Converter:
+    """Build the function that turns one raw value into this question's typed answer."""
+    wanted = expected(question)
+    fail = "expected " + wanted
+
+    def text_of(raw: object) -> str | None:
+        return raw.strip() if isinstance(raw, str) else None
+
+    if question.kind == "yesno":
+
+        def convert(raw: object) -> tuple[Value | None, str | None]:
+            if isinstance(raw, bool):
+                return raw, None
+            if isinstance(raw, int):
+                raw = str(raw)
+            word = text_of(raw)
+            if word is None:
+                return None, fail
+            word = word.lower()
+            if word in _YES:
+                return True, None
+            if word in _NO:
+                return False, None
+            return (None, None) if not word else (None, fail)
+
+    elif question.kind == "choice":
+        integer_codes = isinstance(question.choices[0].code, int)
+        lookup = {str(c.code).lower(): c.code for c in question.choices}
+
+        def convert(raw: object) -> tuple[Value | None, str | None]:
+            if isinstance(raw, int) and not isinstance(raw, bool) and integer_codes:
+                raw = str(raw)
+            word = text_of(raw)
+            if word is None:
+                return None, fail
+            code = lookup.get(word.lower())
+            if code is not None:
+                return code, None
+            return (None, None) if not word else (None, fail)
+
+    elif question.kind == "integer":
+        low, high = question.min, question.max
+
+        def convert(raw: object) -> tuple[Value | None, str | None]:
+            if isinstance(raw, int) and not isinstance(raw, bool):
+                number = raw
+            else:
+                word = text_of(raw)
+                if word is None or (word and not _INTEGER.match(word)):
+                    return None, fail
+                if not word:
+                    return None, None
+                number = int(word)
+            return (number, None) if low <= number <= high else (None, fail)
+
+    else:
+        pattern = re.compile(question.pattern) if question.pattern else None
+
+        def convert(raw: object) -> tuple[Value | None, str | None]:
+            word = text_of(raw)
+            if word is None:
+                return None, fail
+            if not word:
+                return None, None
+            if pattern is not None and not pattern.fullmatch(word):
+                return None, fail
+            return word, None
+
+    return convert
+
+
+class _Step:
+    """One question as the parser walks the bank: id, converter, skip conditions."""
+
+    __slots__ = ("convert", "id", "question", "when")
+
+    def __init__(self, question: Question) -> None:
+        self.id = question.id
+        self.question = question
+        self.convert = converter(question)
+        self.when: tuple[Condition, ...] = question.when
+
+
+@lru_cache(maxsize=8)
+def _steps(bank: Bank) -> tuple[tuple[_Step, ...], frozenset[str]]:
+    return tuple(_Step(q) for q in bank.questions), frozenset(bank.by_id)
+
+
+def _shown(raw: object) -> str:
+    if raw is None:
+        return ""
+    text = raw if isinstance(raw, str) else repr(raw)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def check_answers(bank: Bank, raw: Mapping[str, object]) -> tuple[dict[str, Value], list[Problem]]:
+    """Typed answers and every problem found: bad values, and skip logic enforced both ways."""
+    steps, known = _steps(bank)
+    problems = [Problem(k, "", "unknown answer id") for k in raw if k not in known]
+    values: dict[str, Value] = {}
+    unsure: set[str] = set()  # answered badly or not at all: dependants cannot be judged
+    for step in steps:
+        given = raw.get(step.id)
+        if isinstance(given, str) and len(given) > MAX_FIELD:
+            problems.append(Problem(step.id, "", f"value too long ({len(given)} characters)"))
+            unsure.add(step.id)
+            continue
+        value, error = step.convert(given)
+        if error is not None:
+            problems.append(Problem(step.id, _shown(given), error))
+            unsure.add(step.id)
+            continue
+        if step.when:
+            if any(c.question in unsure for c in step.when):
+                unsure.add(step.id)
+                continue
+            failed = next((c for c in step.when if not c.holds(values)), None)
+            if failed is not None:
+                if value is not None:
+                    problems.append(_answered_but_skipped(step, failed, values, given))
+                continue
+        if value is None:
+            why = f" (asked because {' and '.join(map(str, step.when))})" if step.when else ""
+            wanted = expected(step.question)
+            problems.append(Problem(step.id, "", f"missing: expected {wanted}{why}"))
+            unsure.add(step.id)
+            continue
+        values[step.id] = value
+    return values, problems
+
+
+def _answered_but_skipped(
+    step: _Step, failed: Condition, values: Mapping[str, Value], given: object
+) -> Problem:
+    actual = values.get(failed.question)
+    state = "was not asked" if actual is None else f"is {show_value(actual)}"
+    return Problem(
+        step.id,
+        _shown(given),
+        f"answered, but {failed.question} {state}: it is asked only when {failed}; leave it blank",
+    )
+
+
+def parse_answers(bank: Bank, raw: Mapping[str, object]) -> Answers:
+    """Validate raw answers against the bank; raise AnswersError listing every problem."""
+    values, problems = check_answers(bank, raw)
+    if problems:
+        raise AnswersError(problems)
+    return Answers(MappingProxyType(values))

@@ -1,0 +1,204 @@
+"""Load and validate the question bank (questions/*.toml) into frozen values, once."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from triage_cli.errors import BankError
+
+FILES = ("intake.toml", "programs.toml", "insurance.toml")
+LEVELS = ("op", "iop", "php", "residential", "inpatient")
+KINDS = ("choice", "yesno", "integer", "text")
+OPS = ("eq", "ne", "in")
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+Value = str | int | bool  # a typed answer: a code, an integer, yes/no as bool, or text
+_OP_SIGNS = {"eq": "=", "ne": "!=", "in": "in"}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One skip-logic test on an earlier answer; false when that question was not asked."""
+
+    question: str
+    op: str
+    value: Value | frozenset[Value]
+
+    def holds(self, answers: Mapping[str, Value]) -> bool:
+        given = answers.get(self.question)
+        if given is None:
+            return False
+        if self.op == "eq":
+            return given == self.value
+        if self.op == "ne":
+            return given != self.value
+        return given in self.value  # type: ignore[operator]
+
+    def __str__(self) -> str:
+        shown = (
+            "[" + ", ".join(sorted(map(show_value, self.value))) + "]"
+            if isinstance(self.value, frozenset)
+            else show_value(self.value)
+        )
+        return f"{self.question} {_OP_SIGNS[self.op]} {shown}"
+
+
+def show_value(value: Value) -> str:
+    """An answer as text: yes/no for booleans, the code or number otherwise."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str | int
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    section: str
+    kind: str
+    prompt: str
+    help: str = ""
+    instrument: str | None = None
+    choices: tuple[Choice, ...] = ()
+    min: int | None = None
+    max: int | None = None
+    pattern: str | None = None
+    pattern_hint: str | None = None
+    default: Value | None = None
+    when: tuple[Condition, ...] = ()
+
+    def asked(self, answers: Mapping[str, Value]) -> bool:
+        """Whether the skip logic asks this question, given the answers so far."""
+        return all(condition.holds(answers) for condition in self.when)
+
+    def label(self, value: Value) -> str:
+        """The words for an answer, as the interview shows them."""
+        for choice in self.choices:
+            if choice.code == value and type(choice.code) is type(value):
+                return choice.label
+        return show_value(value)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    intro: str = ""
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    name: str
+    stem: str
+    citation: str
+    terms: str
+
+
+@dataclass(frozen=True)
+class Program:
+    level: str
+    name: str
+    hours_per_week: str
+    days_per_week: str
+    hours_per_day: str
+    typical_length: str
+    setting: str
+    focus: str
+    components: tuple[str, ...]
+    who_for: str
+    step_down: str
+    step_up: str
+    asam_level: str
+    telehealth: str
+    adolescent_note: str = ""
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    text: str
+    levels: frozenset[str]
+    when: tuple[Condition, ...] = ()
+
+    def applies(self, level: str, answers: Mapping[str, Value]) -> bool:
+        return level in self.levels and all(c.holds(answers) for c in self.when)
+
+
+@dataclass(frozen=True, eq=False)  # compared and cached by identity
+class Bank:
+    name: str
+    version: str
+    sha256: str
+    directory: Path
+    sections: tuple[Section, ...]
+    instruments: Mapping[str, Instrument]
+    questions: tuple[Question, ...]
+    programs: Mapping[str, Program]
+    checklist: tuple[ChecklistItem, ...] = field(default=())
+
+    @cached_property
+    def by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    def question(self, qid: str) -> Question:
+        return self.by_id[qid]
+
+    def section_questions(self, section_id: str) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.section == section_id)
+
+
+def default_bank_dir() -> Path:
+    """The built-in bank: inside the installed package, or questions/ beside src/ in a checkout."""
+    packaged = Path(__file__).with_name("questions")
+    if (packaged / FILES[0]).is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "questions"
+
+
+def load_bank(directory: Path | str | None = None) -> Bank:
+    """Load a bank folder and validate it; raise BankError listing every problem found."""
+    from triage_cli.bank_check import build_bank
+    from triage_cli.scoring.schema import bank_problems
+
+    folder = Path(directory) if directory is not None else default_bank_dir()
+    if not folder.is_dir():
+        raise BankError(f"question bank folder not found: {folder}")
+    raw: dict[str, dict[str, Any]] = {}
+    problems: list[str] = []
+    digest = hashlib.sha256()
+    for name in FILES:
+        path = folder / name
+        try:
+            data = path.read_bytes()
+            raw[name] = tomllib.loads(data.decode("utf-8"))
+        except FileNotFoundError:
+            problems.append(f"{name}: file missing from {folder}")
+            continue
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            problems.append(f"{name}: cannot read it: {error}")
+            continue
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    if not problems:
+        bank, problems = build_bank(raw, folder, digest.hexdigest())
+        if not problems:
+            problems = [f"{FILES[0]}: {p}" for p in bank_problems(_scoring_view(bank))]
+        if not problems:
+            return bank
+    raise BankError(f"invalid question bank in {folder} ({len(problems)} problem(s))", problems)
+
+
+def _scoring_view(bank: Bank) -> dict[str, tuple[str, tuple[str | int, ...], bool]]:
+    return {q.id: (q.kind, tuple(c.code for c in q.choices), bool(q.when)) for q in bank.questions}

@@ -1,0 +1,349 @@
+"""Turn the bank's raw TOML tables into Bank values, collecting every problem with its place."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from triage_cli.bank import (
+    ID_PATTERN,
+    KINDS,
+    LEVELS,
+    OPS,
+    Bank,
+    ChecklistItem,
+    Choice,
+    Condition,
+    Instrument,
+    Program,
+    Question,
+    Section,
+    Value,
+)
+
+_TYPE_WORDS = {str: "text", int: "an integer", list: "a list", dict: "a table"}
+_KIND_KEYS = {
+    "choice": {"choices"},
+    "integer": {"min", "max"},
+    "text": {"pattern", "pattern_hint"},
+    "yesno": set(),
+}
+_QUESTION_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "id": (str, True),
+    "section": (str, True),
+    "kind": (str, True),
+    "prompt": (str, True),
+    "help": (str, False),
+    "instrument": (str, False),
+    "choices": (list, False),
+    "min": (int, False),
+    "max": (int, False),
+    "pattern": (str, False),
+    "pattern_hint": (str, False),
+    "default": ((str, int, bool), False),
+    "when": (list, False),
+}
+_PROGRAM_KEYS = {
+    name: (list if name == "components" else str, name != "adolescent_note")
+    for name in Program.__dataclass_fields__
+    if name != "level"
+}
+
+
+class _Problems(list[str]):
+    def table(
+        self, where: str, table: object, spec: dict[str, tuple[type | tuple[type, ...], bool]]
+    ) -> dict[str, Any]:
+        """The keys of `table` that match spec (key -> (types, required)); the rest are problems."""
+        if not isinstance(table, dict):
+            self.append(f"{where}: expected a table, found {table!r}")
+            return {}
+        for key in table.keys() - spec.keys():
+            self.append(f"{where}: unknown key '{key}' (expected one of: {', '.join(spec)})")
+        found = {}
+        for key, (types, required) in spec.items():
+            if key not in table:
+                if required:
+                    self.append(f"{where}: '{key}' is missing")
+                continue
+            value = table[key]
+            allowed = types if isinstance(types, tuple) else (types,)
+            if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+                words = " or ".join(_TYPE_WORDS.get(t, t.__name__) for t in allowed)
+                self.append(f"{where}: '{key}' must be {words}, not {value!r}")
+                continue
+            found[key] = value
+        return found
+
+
+def build_bank(
+    raw: dict[str, dict[str, Any]], folder: Path, sha256: str
+) -> tuple[Bank | None, list[str]]:
+    """Build the Bank from the three parsed files; return it (or None) and the problems found."""
+    problems = _Problems()
+    intake = problems.table(
+        "intake.toml",
+        raw["intake.toml"],
+        {"bank": (dict, True), "sections": (list, True), "instruments": (dict, False)}
+        | {"questions": (list, True)},
+    )
+    meta = problems.table(
+        "intake.toml: [bank]", intake.get("bank", {}), {"name": (str, True), "version": (str, True)}
+    )
+    sections = _sections(problems, intake.get("sections", []))
+    instruments = _instruments(problems, intake.get("instruments", {}))
+    questions = _questions(problems, intake.get("questions", []), sections, instruments)
+    programs = _programs(problems, raw["programs.toml"])
+    by_id = {q.id: q for q in questions}
+    checklist = _checklist(problems, raw["insurance.toml"], by_id)
+    if problems:
+        return None, problems
+    bank = Bank(
+        name=meta["name"],
+        version=meta["version"],
+        sha256=sha256,
+        directory=folder,
+        sections=tuple(sections.values()),
+        instruments=instruments,
+        questions=tuple(questions),
+        programs=programs,
+        checklist=tuple(checklist),
+    )
+    return bank, problems
+
+
+def _sections(problems: _Problems, tables: list[Any]) -> dict[str, Section]:
+    sections: dict[str, Section] = {}
+    spec = {"id": (str, True), "title": (str, True), "intro": (str, False)}
+    for n, table in enumerate(tables, 1):
+        found = problems.table(f"intake.toml: section #{n}", table, spec)
+        if "id" in found and "title" in found:
+            if found["id"] in sections:
+                problems.append(f"intake.toml: section '{found['id']}' is defined twice")
+            sections[found["id"]] = Section(**found)
+    return sections
+
+
+def _instruments(problems: _Problems, tables: dict[str, Any]) -> dict[str, Instrument]:
+    spec = {name: (str, True) for name in ("name", "stem", "citation", "terms")}
+    instruments = {}
+    for key, table in tables.items():
+        found = problems.table(f"intake.toml: instrument '{key}'", table, spec)
+        if len(found) == len(spec):
+            instruments[key] = Instrument(id=key, **found)
+    return instruments
+
+
+def _questions(
+    problems: _Problems,
+    tables: list[Any],
+    sections: dict[str, Section],
+    instruments: dict[str, Instrument],
+) -> list[Question]:
+    earlier: dict[str, Question] = {}
+    all_ids = frozenset(t.get("id") for t in tables if isinstance(t, dict))
+    order = list(sections)
+    section_at = 0  # questions come grouped by section, in the sections' order
+    for n, table in enumerate(tables, 1):
+        qid = table.get("id") if isinstance(table, dict) else None
+        where = f"intake.toml: question '{qid}'" if isinstance(qid, str) else f"question #{n}"
+        found = problems.table(where, table, _QUESTION_KEYS)
+        if not {"id", "section", "kind", "prompt"} <= found.keys():
+            continue
+        count = len(problems)
+        kind, section = found["kind"], found["section"]
+        if not ID_PATTERN.match(qid):
+            problems.append(f"{where}: id must be lower-case letters, digits and '_'")
+        if qid in earlier:
+            first = list(earlier).index(qid) + 1
+            problems.append(f"{where}: duplicate id (already question #{first})")
+        if section not in sections:
+            problems.append(f"{where}: section '{section}' is not defined in [[sections]]")
+        elif order.index(section) < section_at:
+            problems.append(
+                f"{where}: section '{section}' comes back after '{order[section_at]}': "
+                "keep each section's questions together, in the order of [[sections]]"
+            )
+        else:
+            section_at = order.index(section)
+        if "instrument" in found and found["instrument"] not in instruments:
+            problems.append(f"{where}: instrument '{found['instrument']}' is not defined")
+        if kind not in KINDS:
+            problems.append(f"{where}: kind must be one of {', '.join(KINDS)}, not '{kind}'")
+            continue
+        for key in found.keys() & set().union(*_KIND_KEYS.values()) - _KIND_KEYS[kind]:
+            problems.append(f"{where}: '{key}' does not apply to a {kind} question")
+        question = Question(
+            id=qid,
+            section=section,
+            kind=kind,
+            prompt=found["prompt"],
+            help=found.get("help", ""),
+            instrument=found.get("instrument"),
+            choices=_choices(problems, where, found.get("choices")) if kind == "choice" else (),
+            min=found.get("min"),
+            max=found.get("max"),
+            pattern=_pattern(problems, where, found) if kind == "text" else None,
+            pattern_hint=found.get("pattern_hint"),
+        )
+        if kind == "integer" and (question.min is None or question.max is None):
+            problems.append(f"{where}: an integer question needs both 'min' and 'max'")
+        elif kind == "integer" and question.min > question.max:
+            problems.append(f"{where}: 'min' ({question.min}) is above 'max' ({question.max})")
+        conditions = _conditions(problems, where, found.get("when", []), earlier, all_ids)
+        default = None
+        if "default" in found and len(problems) == count:
+            default = _typed(problems, where, "default", question, found["default"])
+        if len(problems) == count:
+            earlier[qid] = replace(question, default=default, when=conditions)
+        else:
+            earlier.setdefault(qid, question)
+    for section in sections:
+        if not any(q.section == section for q in earlier.values()):
+            problems.append(f"intake.toml: section '{section}' has no questions")
+    return list(earlier.values())
+
+
+def _choices(problems: _Problems, where: str, tables: list[Any] | None) -> tuple[Choice, ...]:
+    if not tables:
+        problems.append(f"{where}: a choice question needs a non-empty 'choices' list")
+        return ()
+    choices: list[Choice] = []
+    spec = {"code": ((str, int), True), "label": (str, True)}
+    for n, table in enumerate(tables, 1):
+        found = problems.table(f"{where}: choice #{n}", table, spec)
+        if "code" not in found:
+            continue
+        if any(c.code == found["code"] for c in choices):
+            problems.append(f"{where}: code {found['code']!r} is listed twice")
+        choices.append(Choice(code=found["code"], label=found.get("label", str(found["code"]))))
+    if len({type(c.code) for c in choices}) > 1:
+        problems.append(f"{where}: codes must be all text or all integers")
+    return tuple(choices)
+
+
+def _pattern(problems: _Problems, where: str, found: dict[str, Any]) -> str | None:
+    pattern = found.get("pattern")
+    if pattern is None:
+        return None
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        problems.append(f"{where}: 'pattern' is not a valid regular expression: {error}")
+        return None
+    return pattern
+
+
+def _typed(problems: _Problems, where: str, what: str, question: Question, raw: Any) -> Value:
+    """A value written in the bank (a default or a condition's value) as the answer type."""
+    if question.kind == "yesno":
+        if isinstance(raw, bool):
+            return raw
+        if raw not in ("yes", "no"):
+            problems.append(f"{where}: {what} {raw!r} for '{question.id}': expected 'yes' or 'no'")
+        return raw == "yes"
+    if question.kind == "choice":
+        codes = [c.code for c in question.choices]
+        if isinstance(raw, bool) or raw not in codes:
+            shown = ", ".join(map(repr, codes))
+            problems.append(
+                f"{where}: {what} {raw!r} is not a code of '{question.id}' "
+                f"(expected one of: {shown})"
+            )
+        return raw
+    if question.kind == "integer":
+        low = question.min if question.min is not None else raw
+        high = question.max if question.max is not None else raw
+        if isinstance(raw, bool) or not isinstance(raw, int) or not low <= raw <= high:
+            problems.append(
+                f"{where}: {what} {raw!r} for '{question.id}': expected an integer "
+                f"{question.min}-{question.max}"
+            )
+        return raw
+    if not isinstance(raw, str) or (question.pattern and not re.fullmatch(question.pattern, raw)):
+        problems.append(f"{where}: {what} {raw!r} does not match the pattern of '{question.id}'")
+    return raw
+
+
+def _conditions(
+    problems: _Problems,
+    where: str,
+    tables: list[Any],
+    known: dict[str, Question],
+    all_ids: frozenset[str] = frozenset(),
+) -> tuple[Condition, ...]:
+    """Conditions on `known` questions; `all_ids` tells a later question from an unknown one."""
+    conditions = []
+    spec = {"question": (str, True), "op": (str, True), "value": ((str, int, bool, list), True)}
+    for n, table in enumerate(tables, 1):
+        found = problems.table(f"{where}: when #{n}", table, spec)
+        if len(found) < 3:
+            continue
+        target, op, raw = found["question"], found["op"], found["value"]
+        if target not in known:
+            why = (
+                "which comes later (a condition can only look back)"
+                if target in all_ids
+                else ("which is not a question of this bank")
+            )
+            problems.append(f"{where}: when #{n} names '{target}', {why}")
+            continue
+        if op not in OPS:
+            problems.append(f"{where}: when #{n}: op must be one of {', '.join(OPS)}, not '{op}'")
+            continue
+        if (op == "in") != isinstance(raw, list):
+            wanted = "a list of codes" if op == "in" else "one code (use op 'in' for a list)"
+            problems.append(f"{where}: when #{n}: op '{op}' takes {wanted}")
+            continue
+        question, what = known[target], f"when #{n}: value"
+        value: Any = (
+            frozenset(_typed(problems, where, what, question, v) for v in raw)
+            if op == "in"
+            else _typed(problems, where, what, question, raw)
+        )
+        conditions.append(Condition(target, op, value))
+    return tuple(conditions)
+
+
+def _programs(problems: _Problems, raw: dict[str, Any]) -> dict[str, Program]:
+    levels = problems.table("programs.toml", raw, {"levels": (dict, True)}).get("levels", {})
+    programs = {}
+    for level in levels.keys() - set(LEVELS):
+        problems.append(f"programs.toml: unknown level '{level}' (expected: {', '.join(LEVELS)})")
+    for level in LEVELS:
+        if level not in levels:
+            problems.append(f"programs.toml: level '{level}' is missing ([levels.{level}])")
+            continue
+        where = f"programs.toml: [levels.{level}]"
+        found = problems.table(where, levels[level], _PROGRAM_KEYS)
+        components = found.get("components", [])
+        if not all(isinstance(c, str) for c in components):
+            problems.append(f"{where}: 'components' must be a list of text")
+        if len(found) >= len(_PROGRAM_KEYS) - 1:
+            programs[level] = Program(level=level, **{**found, "components": tuple(components)})
+    return programs
+
+
+def _checklist(
+    problems: _Problems, raw: dict[str, Any], questions: dict[str, Question]
+) -> list[ChecklistItem]:
+    tables = problems.table("insurance.toml", raw, {"items": (list, True)}).get("items", [])
+    spec = {"id": (str, True), "text": (str, True), "levels": (list, False), "when": (list, False)}
+    items: list[ChecklistItem] = []
+    for n, table in enumerate(tables, 1):
+        iid = table.get("id") if isinstance(table, dict) else None
+        where = f"insurance.toml: item '{iid}'" if isinstance(iid, str) else f"item #{n}"
+        found = problems.table(where, table, spec)
+        if not {"id", "text"} <= found.keys():
+            continue
+        if any(item.id == iid for item in items):
+            problems.append(f"{where}: duplicate id")
+        levels = found.get("levels", list(LEVELS))
+        for level in levels:
+            if level not in LEVELS:
+                problems.append(f"{where}: unknown level {level!r} (expected: {', '.join(LEVELS)})")
+        when = _conditions(problems, where, found.get("when", []), questions)
+        items.append(ChecklistItem(iid, found["text"], frozenset(levels), when))
+    return items

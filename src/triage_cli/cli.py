@@ -1,0 +1,145 @@
+"""The `triage` command: options in, calls out, errors to exit codes. No clinical logic here.
+
+Start-up stays light: heavy modules (rich, questionary, the scoring) load inside the commands.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from triage_cli import __version__
+from triage_cli.errors import TriageError
+
+app = typer.Typer(
+    name="triage",
+    help="Level-of-care decision support for behavioral-health intake. "
+    "Decision support, not a diagnosis: a clinician makes the decision.",
+    rich_markup_mode=None,  # plain help: importing rich would double start-up time
+    pretty_exceptions_show_locals=False,  # a traceback with locals could print health data
+    no_args_is_help=True,
+    add_completion=False,
+)
+questions_app = typer.Typer(help="Validate or show a question bank.", no_args_is_help=True)
+app.add_typer(questions_app, name="questions")
+
+BankDir = Annotated[
+    Path | None,
+    typer.Option("--questions", help="Question bank folder (default: the built-in bank)."),
+]
+
+
+@contextlib.contextmanager
+def reporting() -> Iterator[None]:
+    """Turn a TriageError into its message on stderr and its exit code: never a traceback."""
+    try:
+        yield
+    except TriageError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(error.exit_code) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"triage {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Level-of-care decision support for behavioral-health intake coordinators.
+
+    Decision support, not a diagnosis: a clinician makes the decision.
+    """
+
+
+@questions_app.command("check")
+def questions_check(
+    directory: Annotated[
+        Path | None, typer.Argument(help="Bank folder (default: the built-in bank).")
+    ] = None,
+) -> None:
+    """Validate a question bank; list every problem (exit 2) or print a one-line summary."""
+    from triage_cli.bank import load_bank
+
+    with reporting():
+        bank = load_bank(directory)
+    typer.echo(
+        f"ok: {bank.name} {bank.version}: {len(bank.questions)} questions in "
+        f"{len(bank.sections)} sections, {len(bank.programs)} program cards, "
+        f"{len(bank.checklist)} checklist items ({bank.directory})"
+    )
+
+
+@questions_app.command("list")
+def questions_list(
+    directory: Annotated[
+        Path | None, typer.Argument(help="Bank folder (default: the built-in bank).")
+    ] = None,
+) -> None:
+    """Show a bank's sections and questions with their codes and skip conditions."""
+    from triage_cli.bank import load_bank
+    from triage_cli.render import bank_listing, console
+
+    with reporting():
+        bank = load_bank(directory)
+    console().print(bank_listing(bank))
+
+
+@app.command()
+def template(
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file (default: stdout).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing output file.")] = False,
+    questions: BankDir = None,
+) -> None:
+    """Print the batch CSV header (every answer id, in bank order) and one example row."""
+    from triage_cli.bank import load_bank
+    from triage_cli.batch import write_template
+    from triage_cli.files import atomic_text
+
+    with reporting():
+        bank = load_bank(questions)
+        if output is None or str(output) == "-":
+            write_template(bank, sys.stdout)
+        else:
+            with atomic_text(output, force=force, newline="") as handle:
+                write_template(bank, handle)
+
+
+def _not_yet(command: str) -> None:
+    typer.echo(f"error: `triage {command}` is not implemented yet", err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def interview() -> None:
+    """Interview a caller in the terminal and recommend a level of care (not implemented yet)."""
+    _not_yet("interview")
+
+
+@app.command()
+def score() -> None:
+    """Score a TOML summary or [answers] file (not implemented yet)."""
+    _not_yet("score")
+
+
+@app.command()
+def batch() -> None:
+    """Score a CSV of answers, one row per client (not implemented yet)."""
+    _not_yet("batch")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,106 @@
+"""Facts: what a rating, rule or flag may look at, as attributes named like the spec."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from triage_cli.bank import Value
+from triage_cli.scoring.model import Level, Scores
+
+# A question the skip logic did not ask takes its not-asked value here.
+NOT_ASKED: dict[str, Value | None] = {
+    "cssrs_3": False,
+    "cssrs_4": False,
+    "cssrs_5": False,
+    "cssrs_6_recent": False,
+    "withdrawal_complicated": False,
+    "home_safe": None,  # not asked when homeless: neither safe nor unsafe
+}
+IMPAIRMENTS = ("impair_work", "impair_relationships", "impair_selfcare")
+CSSRS_ITEMS = ("cssrs_1", "cssrs_2", "cssrs_3", "cssrs_4", "cssrs_5", "cssrs_6", "cssrs_6_recent")
+CSSRS_HIGH = ("cssrs_4", "cssrs_5", "cssrs_6_recent")
+BANDS = ((23, "23-27: residential"), (20, "20-22: php"), (17, "17-19: iop"), (7, "7-16: op"))
+
+
+class Facts:
+    """Answers (every CLINICAL.md id), instrument scores, then ratings and level as they are set.
+
+    Attributes are read by the tables in ratings.py and rules.py, e.g. `f.phq9_9`, `f.R`.
+    """
+
+    R: int
+    F: int
+    C: int
+    E: int
+    P: int
+    H: int
+    G: int
+    composite: int
+    level: Level
+
+    def __init__(self, answers: Mapping[str, Value], scores: Scores) -> None:
+        facts = self.__dict__
+        facts.update(NOT_ASKED)
+        facts.update(answers)
+        facts.update(scores.__dict__)
+        items = [answers[item] for item in IMPAIRMENTS]
+        self.impair_sum = sum(items)
+        self.impair_max = max(items)
+        self.impair_fours = items.count(4)
+        self.why: dict[str, str] = {}
+
+    # Texts used only when a reason is written, so computed on demand.
+    @property
+    def impair_at_max(self) -> str:
+        return ", ".join(f"{i} = {self.__dict__[i]}" for i in IMPAIRMENTS if self.__dict__[i] == 4)
+
+    @property
+    def impair_worst(self) -> str:
+        return ", ".join(
+            f"{i} = {self.__dict__[i]}" for i in IMPAIRMENTS if self.__dict__[i] == self.impair_max
+        )
+
+    @property
+    def cssrs_high_items(self) -> str:
+        return ", ".join(f"{i} = yes" for i in CSSRS_HIGH if self.__dict__[i])
+
+    @property
+    def cssrs_all_no(self) -> bool:
+        return not any(self.__dict__[i] for i in CSSRS_ITEMS)
+
+    def rated(self, *letters: str) -> str:
+        """'R=3 (cssrs_2 = yes), F=3 (...)': ratings with the answers that set them."""
+        return ", ".join(f"{x}={getattr(self, x)} ({self.why[x]})" for x in letters)
+
+    @property
+    def rated_R(self) -> str:
+        return self.rated("R")
+
+    @property
+    def rated_F(self) -> str:
+        return self.rated("F")
+
+    @property
+    def rated_C(self) -> str:
+        return self.rated("C")
+
+    @property
+    def extreme(self) -> str:
+        return self.rated(*(x for x in "RFC" if getattr(self, x) == 5))
+
+    @property
+    def serious(self) -> str:
+        return self.rated(*(x for x in "FC" if getattr(self, x) == 4))
+
+    @property
+    def imminent(self) -> str:
+        parts = []
+        if self.cssrs_risk == "high":
+            parts.append(f"C-SSRS risk high ({self.cssrs_high_items})")
+        if self.harm_others == "plan_or_intent":
+            parts.append("harm_others = plan_or_intent")
+        return "; ".join(parts)
+
+    @property
+    def band(self) -> str:
+        return next(text for lowest, text in BANDS if self.composite >= lowest)

@@ -1,0 +1,76 @@
+"""Screening instrument totals and bands (CLINICAL.md section 2), as published."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from triage_cli.bank import Value
+from triage_cli.scoring.model import Scores
+
+# (lowest total of the band, band), highest band first
+PHQ9_BANDS = (
+    (20, "severe"),
+    (15, "moderately_severe"),
+    (10, "moderate"),
+    (5, "mild"),
+    (0, "minimal"),
+)
+GAD7_BANDS = ((15, "severe"), (10, "moderate"), (5, "mild"), (0, "minimal"))
+DAST10_BANDS = ((9, "severe"), (6, "substantial"), (3, "moderate"), (1, "low"), (0, "none"))
+
+PHQ9_ITEMS = tuple(f"phq9_{n}" for n in range(1, 10))
+GAD7_ITEMS = tuple(f"gad7_{n}" for n in range(1, 8))
+AUDITC_ITEMS = ("auditc_1", "auditc_2", "auditc_3")
+DAST10_ITEMS = tuple(f"dast10_{n}" for n in range(1, 11))
+DAST10_REVERSED = "dast10_3"  # "Are you always able to stop...": no scores 1
+AUDITC_HIGH = 8
+
+
+def band(total: int, bands: tuple[tuple[int, str], ...]) -> str:
+    for lowest, name in bands:
+        if total >= lowest:
+            return name
+    raise ValueError(f"total {total} is below every band")
+
+
+def auditc_cutoff(sex_at_birth: str) -> int:
+    """AUDIT-C is positive at >= 4 for men; >= 3 for women, other and unknown (the safer cut)."""
+    return 4 if sex_at_birth == "male" else 3
+
+
+def dast10_total(answers: Mapping[str, Value]) -> int:
+    return sum(
+        (not answers[item]) if item == DAST10_REVERSED else bool(answers[item])
+        for item in DAST10_ITEMS
+    )
+
+
+def cssrs_risk(answers: Mapping[str, Value]) -> str:
+    """C-SSRS screener risk; items a skip left unasked count as no."""
+    said = answers.get
+    if said("cssrs_4") or said("cssrs_5") or said("cssrs_6_recent"):
+        return "high"
+    if said("cssrs_3") or said("cssrs_6"):
+        return "moderate"
+    if said("cssrs_1") or said("cssrs_2"):
+        return "low"
+    return "none"
+
+
+def score_instruments(answers: Mapping[str, Value]) -> Scores:
+    phq9 = sum(answers[item] for item in PHQ9_ITEMS)
+    gad7 = sum(answers[item] for item in GAD7_ITEMS)
+    auditc = sum(answers[item] for item in AUDITC_ITEMS)
+    dast10 = dast10_total(answers)
+    return Scores(
+        phq9_total=phq9,
+        phq9_band=band(phq9, PHQ9_BANDS),
+        gad7_total=gad7,
+        gad7_band=band(gad7, GAD7_BANDS),
+        auditc_total=auditc,
+        auditc_positive=auditc >= auditc_cutoff(answers["sex_at_birth"]),
+        auditc_high=auditc >= AUDITC_HIGH,
+        dast10_total=dast10,
+        dast10_band=band(dast10, DAST10_BANDS),
+        cssrs_risk=cssrs_risk(answers),
+    )

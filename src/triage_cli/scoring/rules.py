@@ -1,0 +1,126 @@
+"""Level-of-care rules, withdrawal management and clinician flags (CLINICAL.md section 4).
+
+Read RULES side by side with the spec's table: one entry per rule, in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from triage_cli.scoring.facts import Facts
+from triage_cli.scoring.model import Level
+
+OP, IOP, PHP, RESIDENTIAL, INPATIENT = Level
+
+
+class Rule(NamedTuple):
+    id: str
+    name: str
+    proposes: Level | Callable[[Facts], Level]
+    when: Callable[[Facts], bool]
+    because: str  # a format string over `f`, the Facts: what triggered the rule
+
+
+def composite_band(f: Facts) -> Level:
+    """B1: 23-27 residential; 20-22 php; 17-19 iop; 7-16 op."""
+    if f.composite >= 23:
+        return RESIDENTIAL
+    if f.composite >= 20:
+        return PHP
+    if f.composite >= 17:
+        return IOP
+    return OP
+
+
+def _serious(f: Facts) -> bool:
+    return f.F == 4 or f.C == 4
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("S1", "imminent-risk", INPATIENT,
+         lambda f: f.cssrs_risk == "high" or f.harm_others == "plan_or_intent",
+         "{f.imminent}"),
+    Rule("O1", "extreme-rating", INPATIENT,
+         lambda f: f.R == 5 or f.F == 5 or f.C == 5,
+         "{f.extreme}"),
+    Rule("O2", "composite-max", INPATIENT,
+         lambda f: f.composite >= 28,
+         "composite {f.composite} >= 28"),
+    Rule("O3", "serious-risk", RESIDENTIAL,
+         lambda f: f.R == 4,
+         "{f.rated_R}"),
+    Rule("O4", "serious-impairment", RESIDENTIAL,
+         lambda f: _serious(f) and not (f.E == 1 and f.P == 1),
+         "{f.serious}; E={f.E}, P={f.P} (not both 1)"),
+    Rule("O5", "serious-impairment-supported", PHP,
+         lambda f: _serious(f) and f.E == 1 and f.P == 1,
+         "{f.serious}; E=1 and P=1 (stable, supported home)"),
+    Rule("B1", "composite-band", composite_band,
+         lambda f: f.composite <= 27,
+         "composite {f.composite} ({f.band})"),
+    Rule("F1", "step-down", IOP,
+         lambda f: f.recent_discharge in ("php", "residential", "inpatient"),
+         "recent_discharge = {f.recent_discharge}"),
+    Rule("F2", "active-ideation", IOP,
+         lambda f: f.R >= 3,
+         "{f.rated_R}"),
+    Rule("F3", "significant-impairment", IOP,
+         lambda f: f.F >= 3,
+         "{f.rated_F}"),
+    Rule("F4", "symptoms-with-impairment", IOP,
+         lambda f: f.C >= 3 and f.F >= 2,
+         "{f.rated_C}; {f.rated_F}"),
+    Rule("F5", "high-acuity", PHP,
+         lambda f: f.R >= 3 and f.F >= 3 and f.C >= 3,
+         "R={f.R}, F={f.F}, C={f.C} (all >= 3)"),
+)  # fmt: skip
+
+
+class Withdrawal(NamedTuple):
+    code: str  # none, ambulatory, medically_monitored, medically_managed
+    because: str
+
+
+def withdrawal_management(f: Facts) -> Withdrawal:
+    """A flag beside the level: which withdrawal management must come first."""
+    now = f.withdrawal_now
+    if now == "severe":
+        return Withdrawal("medically_managed", "withdrawal_now = severe")
+    if f.withdrawal_complicated and now == "moderate":
+        return Withdrawal(
+            "medically_managed", "withdrawal_now = moderate with withdrawal_complicated = yes"
+        )
+    if now == "moderate":
+        return Withdrawal("medically_monitored", "withdrawal_now = moderate")
+    if now == "mild":
+        return Withdrawal("ambulatory", "withdrawal_now = mild")
+    return Withdrawal("none", "")
+
+
+class FlagRule(NamedTuple):
+    code: str
+    when: Callable[[Facts], bool]
+    text: str  # a format string over `f`
+
+
+FLAGS: tuple[FlagRule, ...] = (
+    FlagRule("phq9_item9", lambda f: f.phq9_9 > 0,
+             "PHQ-9 item 9 = {f.phq9_9} (thoughts of death or self-harm): review safety"),
+    FlagRule("item9_discordant", lambda f: f.phq9_9 > 0 and f.cssrs_all_no,
+             "PHQ-9 item 9 > 0 but every C-SSRS answer is no: discordant, ask again"),
+    FlagRule("psychosis", lambda f: f.psychosis,
+             "Psychotic symptoms reported: arrange a psychiatric evaluation"),
+    FlagRule("home_unsupportive", lambda f: f.E >= 4 and f.P >= 4 and f.level <= PHP,
+             "E={f.E}, P={f.P}: the home may not support outpatient care; "
+             "consider residential or supportive housing"),
+    FlagRule("adolescent", lambda f: f.age < 18,
+             "Age {f.age}: adolescent; confirm with an adolescent instrument; "
+             "adolescent IOP needs at least 6 h/week"),
+    FlagRule("refuses_treatment", lambda f: f.readiness == "refuses",
+             "Readiness = refuses: explore ambivalence; treatment is voluntary unless at risk"),
+    FlagRule("op_every_1_2_weeks", lambda f: f.level == OP and f.composite <= 13,
+             "OP intensity: a session every 1-2 weeks (composite {f.composite}, 7-13)"),
+    FlagRule("op_weekly", lambda f: f.level == OP and 14 <= f.composite <= 16,
+             "OP intensity: weekly sessions (composite {f.composite}, 14-16)"),
+)  # fmt: skip
