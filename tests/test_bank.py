@@ -8,18 +8,19 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import EditBank, question_table
 from triage_cli.bank import LEVELS, Bank, load_bank
 from triage_cli.cli import app
 from triage_cli.errors import BankError
 from triage_cli.scoring.schema import SCORED
+
+from conftest import EditBank, question_table
 
 runner = CliRunner()
 CLINICAL = Path(__file__).resolve().parents[2] / "shared" / "CLINICAL.md"
 
 
 def clinical_ids() -> list[str]:
-    """The answer ids of CLINICAL.md section 1, in order, ranges like `cssrs_1 .. cssrs_2` expanded."""
+    """CLINICAL.md section 1's answer ids in order, ranges (`cssrs_1 .. cssrs_2`) expanded."""
     text = CLINICAL.read_text(encoding="utf-8").split("## 1.")[1].split("## 2.")[0]
     ids: list[str] = []
     for line in text.splitlines():
@@ -148,7 +149,8 @@ def test_choice_without_code(edit_bank: EditBank) -> None:
     def change(data: dict) -> None:
         del question_table(data, "housing")["choices"][1]["code"]
 
-    assert "question 'housing': choice #2: 'code' is missing" in check(edit_bank("intake.toml", change))
+    out = check(edit_bank("intake.toml", change))
+    assert "question 'housing': choice #2: 'code' is missing" in out
 
 
 def test_level_missing_from_programs(edit_bank: EditBank) -> None:
@@ -168,7 +170,8 @@ def test_missing_scored_question(edit_bank: EditBank) -> None:
     def change(data: dict) -> None:
         data["questions"] = [q for q in data["questions"] if q["id"] != "phq9_9"]
 
-    assert "question 'phq9_9' is missing: the scoring needs it" in check(edit_bank("intake.toml", change))
+    out = check(edit_bank("intake.toml", change))
+    assert "question 'phq9_9' is missing: the scoring needs it" in out
 
 
 def test_skip_condition_on_an_always_asked_scored_question(edit_bank: EditBank) -> None:

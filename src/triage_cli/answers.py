@@ -171,7 +171,7 @@ def _steps(bank: Bank) -> tuple[tuple[_Step, ...], frozenset[str]]:
 def _shown(raw: object) -> str:
     if raw is None:
         return ""
-    text = raw if isinstance(raw, str) else repr(raw)
+    text = raw if isinstance(raw, str) and raw.isprintable() else repr(raw)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -187,9 +187,11 @@ def check_answers(bank: Bank, raw: Mapping[str, object]) -> tuple[dict[str, Valu
             problems.append(Problem(step.id, "", f"value too long ({len(given)} characters)"))
             unsure.add(step.id)
             continue
-        value, error = step.convert(given)
+        value, error = (None, None) if given is None else step.convert(given)
         if error is not None:
-            problems.append(Problem(step.id, _shown(given), error))
+            # free text may hold a name typed by mistake: never echo it back
+            shown = "" if step.question.kind == "text" else _shown(given)
+            problems.append(Problem(step.id, shown, error))
             unsure.add(step.id)
             continue
         if step.when:
