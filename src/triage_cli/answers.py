@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from types import MappingProxyType
 
 from triage_cli.bank import Bank, Condition, Question, Value, show_value
@@ -42,7 +43,8 @@ class AnswersError(TriageError):
 
 @dataclass(frozen=True)
 class Answers:
-    """Validated answers in bank order; a question the skip logic did not ask is absent."""
+    """Validated answers; a question the skip logic did not ask is absent. The mapping's
+    order is not the bank's: list answers by iterating the bank's questions."""
 
     values: Mapping[str, Value]
 
@@ -151,21 +153,89 @@ def converter(question: Question) -> Converter:
     return convert
 
 
-class _Step:
-    """One question as the parser walks the bank: id, converter, skip conditions."""
+def exact_spellings(question: Question) -> dict[str, Value]:
+    """The common exact spellings of valid answers (a CSV's hot path): one dict lookup
+    instead of trimming, lower-casing and converting. Anything else goes through the
+    converter, which accepts every spelling CLINICAL.md allows."""
+    if question.kind == "yesno":
+        words = {word: True for word in _YES} | {word: False for word in _NO}
+        return {v: t for w, t in words.items() for v in (w, w.upper(), w.capitalize())}
+    if question.kind == "choice":
+        return {
+            spelling: c.code
+            for c in question.choices
+            for spelling in {str(c.code), str(c.code).upper(), str(c.code).capitalize()}
+        }
+    if question.kind == "integer" and question.max - question.min <= 1000:
+        return {str(n): n for n in range(question.min, question.max + 1)}
+    return {}
 
-    __slots__ = ("convert", "id", "question", "when")
+
+class _Step:
+    """One question as the parser walks the bank: id, exact spellings, converter, conditions."""
+
+    __slots__ = ("always", "asked", "convert", "depends", "exact", "id", "question", "when")
 
     def __init__(self, question: Question) -> None:
         self.id = question.id
         self.question = question
+        self.exact = exact_spellings(question)
         self.convert = converter(question)
         self.when: tuple[Condition, ...] = question.when
+        self.depends = frozenset(c.question for c in question.when)
+        self.always = not question.when
+        self.asked = question.asked
+
+
+class _Plan:
+    """How to check one bank's answers, prepared once per bank."""
+
+    def __init__(self, bank: Bank) -> None:
+        self.steps = tuple(_Step(q) for q in bank.questions)
+        self.known = frozenset(bank.by_id)
+        # answers with a table of exact spellings and no skip condition take the fast path;
+        # the rest (free text, conditional questions) are judged one by one
+        always = [(n, s) for n, s in enumerate(self.steps) if s.always and s.exact]
+        self.always_ids = tuple(s.id for _, s in always)
+        self.always_exact = tuple(s.exact for _, s in always)
+        at = [n for n, _ in always]
+        # itemgetter gives a tuple only for two or more items; every scoring bank has dozens
+        self.always_at = itemgetter(*at) if len(at) > 1 else lambda g: tuple(g[n] for n in at)
+        fast = {n for n, _ in always}
+        self.judged = tuple((n, s) for n, s in enumerate(self.steps) if n not in fast)
+
+    def check(self, given: Sequence[object]) -> tuple[dict[str, Value], list[Problem]]:
+        """Answers given in bank order -> typed values (not in bank order) and problems."""
+        try:  # the hot path, all in C: every always-asked answer spelled exactly
+            typed = list(map(dict.get, self.always_exact, self.always_at(given)))
+        except TypeError:  # an unhashable value (say a TOML list): judged one by one below
+            typed = [None]
+        if None in typed:
+            return self.check_each(given, [])
+        values: dict[str, Value] = dict(zip(self.always_ids, typed, strict=True))
+        problems: list[Problem] = []
+        unsure: set[str] = set()
+        for n, step in self.judged:
+            answer = given[n]
+            if answer == "" and step.when and not step.asked(values):
+                continue  # skipped and left blank, as it should be
+            _judge(step, answer, values, unsure, problems)
+        return values, problems
+
+    def check_each(
+        self, given: Sequence[object], problems: list[Problem]
+    ) -> tuple[dict[str, Value], list[Problem]]:
+        """The thorough path: every answer judged in bank order, every problem listed."""
+        values: dict[str, Value] = {}
+        unsure: set[str] = set()  # answered badly or not at all: dependants cannot be judged
+        for step, value in zip(self.steps, given, strict=True):
+            _judge(step, value, values, unsure, problems)
+        return values, problems
 
 
 @lru_cache(maxsize=8)
-def _steps(bank: Bank) -> tuple[tuple[_Step, ...], frozenset[str]]:
-    return tuple(_Step(q) for q in bank.questions), frozenset(bank.by_id)
+def _plan(bank: Bank) -> _Plan:
+    return _Plan(bank)
 
 
 def _shown(raw: object) -> str:
@@ -177,40 +247,54 @@ def _shown(raw: object) -> str:
 
 def check_answers(bank: Bank, raw: Mapping[str, object]) -> tuple[dict[str, Value], list[Problem]]:
     """Typed answers and every problem found: bad values, and skip logic enforced both ways."""
-    steps, known = _steps(bank)
-    problems = [Problem(k, "", "unknown answer id") for k in raw if k not in known]
-    values: dict[str, Value] = {}
-    unsure: set[str] = set()  # answered badly or not at all: dependants cannot be judged
-    for step in steps:
-        given = raw.get(step.id)
+    plan = _plan(bank)
+    problems = [Problem(k, "", "unknown answer id") for k in raw if k not in plan.known]
+    given = [raw.get(step.id) for step in plan.steps]
+    return plan.check_each(given, problems) if problems else plan.check(given)
+
+
+def check_row(bank: Bank, fields: Sequence[object]) -> tuple[dict[str, Value], list[Problem]]:
+    """check_answers for values already in bank order (a CSV row)."""
+    return _plan(bank).check(fields)
+
+
+def _judge(
+    step: _Step,
+    given: object,
+    values: dict[str, Value],
+    unsure: set[str],
+    problems: list[Problem],
+) -> None:
+    """Judge one answer: add its typed value to `values`, or its problem to `problems`."""
+    value = step.exact.get(given) if type(given) is str else None
+    if value is None and given is not None and given != "":
         if isinstance(given, str) and len(given) > MAX_FIELD:
             problems.append(Problem(step.id, "", f"value too long ({len(given)} characters)"))
             unsure.add(step.id)
-            continue
-        value, error = (None, None) if given is None else step.convert(given)
+            return
+        value, error = step.convert(given)
         if error is not None:
             # free text may hold a name typed by mistake: never echo it back
             shown = "" if step.question.kind == "text" else _shown(given)
             problems.append(Problem(step.id, shown, error))
             unsure.add(step.id)
-            continue
-        if step.when:
-            if any(c.question in unsure for c in step.when):
-                unsure.add(step.id)
-                continue
-            failed = next((c for c in step.when if not c.holds(values)), None)
-            if failed is not None:
-                if value is not None:
-                    problems.append(_answered_but_skipped(step, failed, values, given))
-                continue
-        if value is None:
-            why = f" (asked because {' and '.join(map(str, step.when))})" if step.when else ""
-            wanted = expected(step.question)
-            problems.append(Problem(step.id, "", f"missing: expected {wanted}{why}"))
+            return
+    if step.when:
+        if unsure and not unsure.isdisjoint(step.depends):
             unsure.add(step.id)
-            continue
-        values[step.id] = value
-    return values, problems
+            return
+        for condition in step.when:
+            if not condition.holds(values):
+                if value is not None:
+                    problems.append(_answered_but_skipped(step, condition, values, given))
+                return
+    if value is None:
+        why = f" (asked because {' and '.join(map(str, step.when))})" if step.when else ""
+        wanted = expected(step.question)
+        problems.append(Problem(step.id, "", f"missing: expected {wanted}{why}"))
+        unsure.add(step.id)
+        return
+    values[step.id] = value
 
 
 def _answered_but_skipped(

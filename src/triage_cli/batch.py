@@ -1,64 +1,251 @@
-"""Batch scoring: CSV answers in (streamed), results and a per-row error report out."""
+"""Batch scoring: CSV answers in (streamed row by row), results and a per-row error report out."""
 
 from __future__ import annotations
 
 import csv
+import itertools
+import json
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TextIO
 
-from triage_cli.bank import Bank, Question, Value, show_value
+from triage_cli.answers import Answers, check_row
+from triage_cli.bank import Bank
+from triage_cli.errors import InputError
+from triage_cli.scoring import Assessment, assess
 
-# The template's example: a working adult with moderate depression, no safety concerns.
-EXAMPLE: dict[str, Value] = {
-    "client_id": "EX-0001",
-    "age": 34,
-    "sex_at_birth": "female",
-    "harm_others": "none",
-    **{f"phq9_{n}": v for n, v in enumerate((2, 2, 1, 2, 1, 2, 1, 1, 0), 1)},
-    **{f"gad7_{n}": v for n, v in enumerate((1, 1, 1, 1, 0, 1, 0), 1)},
-    "auditc_1": 1,
-    "dast10_3": True,
-    "withdrawal_now": "none",
-    "impair_work": 2,
-    "impair_relationships": 1,
-    "housing": "stable",
-    "home_safe": True,
-    "stressors": "one",
-    "support": "some",
-    "recent_discharge": "none",
-    "prior_treatment": "none",
-    "readiness": "willing",
-    "availability": "evenings",
-    "transportation": True,
-    "telehealth": True,
-    "payer": "commercial",
-    "referral": False,
-}
+RESULT_COLUMNS = (
+    "client_id", "level", "emergency", "withdrawal_management", "composite",
+    "rating_r", "rating_f", "rating_c", "rating_e", "rating_p", "rating_h", "rating_g",
+    "phq9_total", "phq9_band", "gad7_total", "gad7_band", "auditc_total", "auditc_positive",
+    "dast10_total", "dast10_band", "cssrs_risk", "rules", "flags",
+)  # fmt: skip
+ERROR_COLUMNS = ("line", "client_id", "field", "problem")
+DELIMITERS = (",", ";", "\t")
+EMERGENCY_LISTED = 20  # client ids named in the summary; the rest are counted
 
 
-def _example_value(question: Question) -> Value:
-    if question.id in EXAMPLE:
-        return EXAMPLE[question.id]
-    if question.default is not None:
-        return question.default
-    if question.kind == "choice":
-        return question.choices[0].code
-    if question.kind == "integer":
-        return question.min
-    return False if question.kind == "yesno" else "example"
+def result_row(client_id: str, a: Assessment) -> list[object]:
+    """One result, typed, in RESULT_COLUMNS order (JSONL writes it as is; CSV via csv_value)."""
+    s, r = a.scores, a.ratings
+    return [
+        client_id,
+        a.level.code,
+        a.emergency,
+        a.withdrawal_management,
+        a.composite,
+        *r,
+        s.phq9_total,
+        s.phq9_band,
+        s.gad7_total,
+        s.gad7_band,
+        s.auditc_total,
+        s.auditc_positive,
+        s.dast10_total,
+        s.dast10_band,
+        s.cssrs_risk,
+        list(a.rules),
+        list(a.flag_codes),
+    ]
 
 
-def example_answers(bank: Bank) -> dict[str, Value]:
-    """A valid answer set for any bank: EXAMPLE where it applies, skip logic respected."""
-    answers: dict[str, Value] = {}
-    for question in bank.questions:
-        if question.asked(answers):
-            answers[question.id] = _example_value(question)
-    return answers
+BOOLEAN_AT = (RESULT_COLUMNS.index("emergency"), RESULT_COLUMNS.index("auditc_positive"))
+LIST_AT = (RESULT_COLUMNS.index("rules"), RESULT_COLUMNS.index("flags"))
 
 
-def write_template(bank: Bank, out: TextIO) -> None:
-    """The batch header (every answer id in bank order) and one example row."""
-    answers = example_answers(bank)
+def csv_spelling(row: list[object]) -> list[object]:
+    """A result row as CSV spells it (DESIGN.md): true/false, lists joined by ';'."""
+    for at in BOOLEAN_AT:
+        row[at] = "true" if row[at] else "false"
+    for at in LIST_AT:
+        row[at] = ";".join(row[at])  # type: ignore[arg-type]
+    return row
+
+
+class SeenIds:
+    """Duplicate detection in constant-ish memory: 64-bit hashes in an open-addressing table
+    (16 bytes per distinct id at worst), instead of a set of strings (~100 bytes per id)."""
+
+    def __init__(self) -> None:
+        self._table = array("Q", bytes(8 * 1024))
+        self._mask = 1023
+        self._count = 0
+
+    def add(self, key: str) -> bool:
+        """Record key; True if it was seen before."""
+        mark = (hash(key) & 0xFFFF_FFFF_FFFF_FFFF) | 1  # 0 marks an empty slot
+        table, mask = self._table, self._mask
+        slot = mark & mask
+        while (found := table[slot]) != 0:
+            if found == mark:
+                return True
+            slot = (slot + 1) & mask
+        table[slot] = mark
+        self._count += 1
+        if self._count * 2 > mask:
+            self._grow()
+        return False
+
+    def _grow(self) -> None:
+        old = self._table
+        self._table = array("Q", bytes(16 * len(old)))
+        self._mask = len(self._table) - 1
+        for mark in old:
+            if mark:
+                slot = mark & self._mask
+                while self._table[slot]:
+                    slot = (slot + 1) & self._mask
+                self._table[slot] = mark
+
+
+@dataclass
+class Report:
+    """What a run saw, for the summary; counts only, plus the few ids the summary names."""
+
+    rows: int = 0
+    scored: int = 0
+    rejected: int = 0
+    problems: int = 0
+    emergency: int = 0
+    emergency_ids: list[str] = field(default_factory=list)
+    levels: Counter[str] = field(default_factory=Counter)
+    withdrawal: Counter[str] = field(default_factory=Counter)
+    duplicates: Counter[str] = field(default_factory=Counter)
+    unknown_columns: list[str] = field(default_factory=list)
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The likeliest delimiter of a header line: Excel in many locales writes ';'."""
+    return max(DELIMITERS, key=header_line.count) if header_line.strip() else ","
+
+
+def read_rows(
+    source: TextIO, bank: Bank, delimiter: str | None, report: Report
+) -> Iterator[tuple[int, Sequence[str] | str]]:
+    """(physical line, fields in bank order) per data row, or (line, problem) for a bad row."""
+    first = source.readline()
+    if not first.strip():
+        raise InputError("the input is empty: expected a header line (see `triage template`)")
+    reader = csv.reader(
+        itertools.chain([first], source), delimiter=delimiter or sniff_delimiter(first)
+    )
+    header = [name.strip().lower() for name in next(reader)]
+    ids = [q.id for q in bank.questions]
+    if not set(ids) & set(header):
+        raise InputError(
+            "the first line has none of the answer ids: not a triage answers CSV "
+            f"(expected a header like {','.join(ids[:4])},...; see `triage template`)"
+        )
+    twice = sorted({name for name in header if header.count(name) > 1 and name})
+    missing = [qid for qid in ids if qid not in header]
+    if twice or missing:
+        raise InputError(
+            "the header cannot be used",
+            [f"missing column(s): {', '.join(missing)}"] * bool(missing)
+            + [f"column(s) named twice: {', '.join(twice)}"] * bool(twice),
+        )
+    report.unknown_columns = [name for name in header if name not in ids]
+    in_bank_order = itemgetter(*(header.index(qid) for qid in ids))
+    width, last = len(header), reader.line_num
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # e.g. a field over the csv module's size limit
+            yield last + 1, f"unreadable row: {error}"
+            last = reader.line_num
+            continue
+        line, last = last + 1, reader.line_num
+        if not any(fields):
+            continue  # blank lines and Excel's trailing ",,,," rows
+        if (len(fields) != width and any(fields[width:])) or len(fields) < width:
+            yield line, f"expected {width} fields (one per header column), found {len(fields)}"
+            continue
+        yield line, in_bank_order(fields)
+
+
+def score_rows(
+    rows: Iterable[tuple[int, Sequence[str] | str]],
+    bank: Bank,
+    report: Report,
+    on_result: Callable[[list[object]], object],
+    on_error: Callable[[int, str, str, str], None],
+) -> None:
+    """Validate and score each row on its own; a bad row goes to on_error, never stops the run."""
+    seen = SeenIds()
+    for line, fields in rows:
+        report.rows += 1
+        if isinstance(fields, str):
+            report.rejected += 1
+            report.problems += 1
+            on_error(line, "", "(row)", fields)
+            continue
+        values, problems = check_row(bank, fields)
+        client_id = str(values.get("client_id", ""))
+        if problems:
+            report.rejected += 1
+            report.problems += len(problems)
+            for problem in problems:
+                text = (
+                    f"{problem.message} (got {problem.value!r})"
+                    if problem.value
+                    else problem.message
+                )
+                on_error(line, client_id, problem.field, text)
+            continue
+        assessment = assess(Answers(values))
+        report.scored += 1
+        report.levels[assessment.level.code] += 1
+        report.withdrawal[assessment.withdrawal_management] += 1
+        if assessment.emergency:
+            report.emergency += 1
+            if len(report.emergency_ids) < EMERGENCY_LISTED:
+                report.emergency_ids.append(client_id)
+        if seen.add(client_id):
+            report.duplicates[client_id] += 1
+        on_result(result_row(client_id, assessment))
+
+
+def result_writer(out: TextIO, fmt: str) -> Callable[[list[object]], object]:
+    """A function that writes one result row to `out` as CSV (header first) or JSON lines."""
+    if fmt == "jsonl":
+        return lambda row: out.write(json.dumps(dict(zip(RESULT_COLUMNS, row, strict=True))) + "\n")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(q.id for q in bank.questions)
-    writer.writerow(show_value(answers[q.id]) if q.id in answers else "" for q in bank.questions)
+    writer.writerow(RESULT_COLUMNS)
+    return lambda row: writer.writerow(csv_spelling(row))
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    source: str  # a path, or "-" for stdin
+    output: str | None = None  # None: beside the input (stdout when the input is stdin)
+    errors: str | None = None  # None: beside the input (stderr when the input is stdin)
+    fmt: str = "csv"
+    delimiter: str | None = None  # None: sniffed from the header
+    encoding: str = "utf-8-sig"
+    force: bool = False
+    quiet: bool = False
+
+
+def run_batch(
+    bank: Bank, options: BatchOptions, stdin: TextIO, stdout: TextIO, stderr: TextIO
+) -> int:
+    """Score a whole input; write results and errors; return the exit code (0, or 1 if any row
+    was rejected). Raises InputError/OutputError (exit 2) before writing anything."""
+    from triage_cli.batch_io import open_input, open_outputs, progress_rows, summary
+
+    source, size = open_input(options, stdin)
+    report = Report()
+    with source, open_outputs(options, stdout, stderr) as (results, errors):
+        write = result_writer(results.handle, options.fmt)
+        rows = read_rows(source.text, bank, options.delimiter, report)
+        if not options.quiet and stderr.isatty():
+            rows = progress_rows(rows, source, size, stderr)
+        score_rows(rows, bank, report, write, errors.write)
+    if not options.quiet:
+        stderr.write(summary(report, results.name, errors.path if report.rejected else None))
+    return 1 if report.rejected else 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -106,8 +107,8 @@ def template(
 ) -> None:
     """Print the batch CSV header (every answer id, in bank order) and one example row."""
     from triage_cli.bank import load_bank
-    from triage_cli.batch import write_template
     from triage_cli.files import atomic_text
+    from triage_cli.template import write_template
 
     with reporting():
         bank = load_bank(questions)
@@ -135,10 +136,57 @@ def score() -> None:
     _not_yet("score")
 
 
+class Format(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
 @app.command()
-def batch() -> None:
-    """Score a CSV of answers, one row per client (not implemented yet)."""
-    _not_yet("batch")
+def batch(
+    source: Annotated[
+        str, typer.Argument(metavar="INPUT.csv|-", help="Answers CSV, or - for stdin.")
+    ],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Results file, or - for stdout (default: INPUT.results.csv, stdout for stdin).",
+        ),
+    ] = None,
+    errors: Annotated[
+        str | None,
+        typer.Option(
+            help="Error report CSV (default: INPUT.errors.csv, created only when rows are "
+            "rejected; for stdin, problems are listed on stderr)."
+        ),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Results as csv or jsonl.")] = Format.csv,
+    questions: BankDir = None,
+    delimiter: Annotated[
+        str | None, typer.Option(help="Field delimiter (default: sniffed: , ; or tab).")
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option(help="Input encoding, e.g. latin-1 (default: UTF-8, BOM or not).")
+    ] = "utf-8-sig",
+    force: Annotated[bool, typer.Option(help="Replace existing output files.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+) -> None:
+    """Score a CSV of answers, one row per client (see `triage template`).
+
+    Every row is judged on its own: bad rows go to the error report and the run goes on.
+    Exit 0 when every row was scored, 1 when some were rejected, 2 when the input cannot be read.
+    """
+    from triage_cli.bank import load_bank
+    from triage_cli.batch import BatchOptions, run_batch
+
+    options = BatchOptions(
+        source, output, errors, fmt.value, delimiter, encoding, force=force, quiet=quiet
+    )
+    with reporting():
+        bank = load_bank(questions)
+        code = run_batch(bank, options, sys.stdin, sys.stdout, sys.stderr)
+    raise typer.Exit(code)
 
 
 def main() -> None:

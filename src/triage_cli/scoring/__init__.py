@@ -15,7 +15,7 @@ from triage_cli.scoring.model import (
     Ratings,
     Scores,
 )
-from triage_cli.scoring.ratings import RATINGS
+from triage_cli.scoring.ratings import RATINGS, why
 from triage_cli.scoring.rules import FLAGS, RULES, withdrawal_management
 
 __all__ = [
@@ -36,26 +36,48 @@ def assess(answers: Answers) -> Assessment:
     values = answers.values
     scores = score_instruments(values)
     f = Facts(values, scores)
-    for letter, rate in RATINGS.items():
-        value, f.why[letter] = rate(f)
-        setattr(f, letter, value)
+    f.R, f.F, f.C, f.E, f.P, f.H, f.G = [rate(f) for rate in RATINGS.values()]
     f.composite = f.R + f.F + f.C + f.E + f.P + f.H + f.G
-    fired = []
+    proposals = []
     for rule in RULES:
         if rule.when(f):
             level = rule.proposes if isinstance(rule.proposes, Level) else rule.proposes(f)
-            reason = f"{rule.id} {rule.name}: {rule.because.format(f=f)}"
-            fired.append(FiredRule(rule.id, rule.name, level, reason))
-    f.level = max(r.level for r in fired)
-    withdrawal = withdrawal_management(f)
+            proposals.append((rule.id, level))
+    f.level = max(level for _, level in proposals)
     return Assessment(
         level=f.level,
-        emergency=any(r.rule == "S1" for r in fired),
-        withdrawal_management=withdrawal.code,
-        withdrawal_reason=withdrawal.because,
+        emergency=proposals[0][0] == "S1",  # S1 comes first in RULES
+        withdrawal_management=withdrawal_management(f).code,
         scores=scores,
-        ratings=Ratings(f.R, f.F, f.C, f.E, f.P, f.H, f.G, why=dict(f.why)),
+        ratings=Ratings(f.R, f.F, f.C, f.E, f.P, f.H, f.G),
         composite=f.composite,
-        fired=tuple(fired),
-        flags=tuple(Flag(x.code, x.text.format(f=f)) for x in FLAGS if x.when(f)),
+        proposals=tuple(proposals),
+        flag_codes=tuple(flag.code for flag in FLAGS if flag.when(f)),
+        explain=_Explainer(f),
     )
+
+
+class _Explainer:
+    """The texts of one assessment, written from its facts when first asked for."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+
+    def fired(self, rule_id: str, level: Level) -> FiredRule:
+        rule = RULES_BY_ID[rule_id]
+        return FiredRule(
+            rule.id, rule.name, level, f"{rule.id} {rule.name}: {rule.because.format(f=self.facts)}"
+        )
+
+    def flag(self, code: str) -> str:
+        return FLAGS_BY_CODE[code].text.format(f=self.facts)
+
+    def rating(self, letter: str) -> str:
+        return why(letter, self.facts)
+
+    def withdrawal(self) -> str:
+        return withdrawal_management(self.facts).because
+
+
+RULES_BY_ID = {rule.id: rule for rule in RULES}
+FLAGS_BY_CODE = {flag.code: flag for flag in FLAGS}

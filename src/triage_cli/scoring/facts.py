@@ -42,12 +42,11 @@ class Facts:
         facts = self.__dict__
         facts.update(NOT_ASKED)
         facts.update(answers)
-        facts.update(scores.__dict__)
+        facts.update(zip(Scores._fields, scores, strict=True))
         items = [answers[item] for item in IMPAIRMENTS]
         self.impair_sum = sum(items)
         self.impair_max = max(items)
         self.impair_fours = items.count(4)
-        self.why: dict[str, str] = {}
 
     # Texts used only when a reason is written, so computed on demand.
     @property
@@ -70,7 +69,9 @@ class Facts:
 
     def rated(self, *letters: str) -> str:
         """'R=3 (cssrs_2 = yes), F=3 (...)': ratings with the answers that set them."""
-        return ", ".join(f"{x}={getattr(self, x)} ({self.why[x]})" for x in letters)
+        from triage_cli.scoring.ratings import why
+
+        return ", ".join(f"{x}={getattr(self, x)} ({why(x, self)})" for x in letters)
 
     @property
     def rated_R(self) -> str:

@@ -23,6 +23,7 @@ GAD7_ITEMS = tuple(f"gad7_{n}" for n in range(1, 8))
 AUDITC_ITEMS = ("auditc_1", "auditc_2", "auditc_3")
 DAST10_ITEMS = tuple(f"dast10_{n}" for n in range(1, 11))
 DAST10_REVERSED = "dast10_3"  # "Are you always able to stop...": no scores 1
+DAST10_FORWARD = tuple(item for item in DAST10_ITEMS if item != DAST10_REVERSED)
 AUDITC_HIGH = 8
 
 
@@ -39,10 +40,8 @@ def auditc_cutoff(sex_at_birth: str) -> int:
 
 
 def dast10_total(answers: Mapping[str, Value]) -> int:
-    return sum(
-        (not answers[item]) if item == DAST10_REVERSED else bool(answers[item])
-        for item in DAST10_ITEMS
-    )
+    forward = sum(map(answers.__getitem__, DAST10_FORWARD))
+    return forward + (not answers[DAST10_REVERSED])
 
 
 def cssrs_risk(answers: Mapping[str, Value]) -> str:
@@ -58,9 +57,10 @@ def cssrs_risk(answers: Mapping[str, Value]) -> str:
 
 
 def score_instruments(answers: Mapping[str, Value]) -> Scores:
-    phq9 = sum(answers[item] for item in PHQ9_ITEMS)
-    gad7 = sum(answers[item] for item in GAD7_ITEMS)
-    auditc = sum(answers[item] for item in AUDITC_ITEMS)
+    item = answers.__getitem__
+    phq9 = sum(map(item, PHQ9_ITEMS))
+    gad7 = sum(map(item, GAD7_ITEMS))
+    auditc = sum(map(item, AUDITC_ITEMS))
     dast10 = dast10_total(answers)
     return Scores(
         phq9_total=phq9,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cached_property
+from typing import NamedTuple, Protocol
 
 
 class Level(IntEnum):
@@ -55,9 +56,10 @@ WITHDRAWAL_TEXT = {
 }
 
 
-@dataclass(frozen=True)
-class Scores:
-    """Screening instrument totals and bands, as the instruments publish them."""
+class Scores(NamedTuple):
+    """Screening instrument totals and bands, as the instruments publish them.
+
+    NamedTuples (here and in Ratings) because one is built per scored row in batch."""
 
     phq9_total: int
     phq9_band: str
@@ -71,9 +73,8 @@ class Scores:
     cssrs_risk: str
 
 
-@dataclass(frozen=True)
-class Ratings:
-    """The seven 1-5 ratings, each with the answers that set it (`why`)."""
+class Ratings(NamedTuple):
+    """The seven 1-5 ratings."""
 
     R: int
     F: int
@@ -82,10 +83,9 @@ class Ratings:
     P: int
     H: int
     G: int
-    why: Mapping[str, str]
 
     def items(self) -> list[tuple[str, int]]:
-        return [(letter, getattr(self, letter)) for letter in RATING_NAMES]
+        return list(zip(RATING_NAMES, self, strict=True))
 
 
 @dataclass(frozen=True)
@@ -108,20 +108,28 @@ class Flag:
 
 @dataclass(frozen=True)
 class Assessment:
+    """The result of assess(). Texts (reasons, explanations, flag texts) are written on first
+    use from the facts the decision was made on, so that batch scoring does not pay for them."""
+
     level: Level
     emergency: bool
     withdrawal_management: str  # none, ambulatory, medically_monitored, medically_managed
-    withdrawal_reason: str
     scores: Scores
     ratings: Ratings
     composite: int
-    fired: tuple[FiredRule, ...]  # every rule that applied, in table order
-    flags: tuple[Flag, ...]
+    proposals: tuple[tuple[str, Level], ...]  # (rule id, level) of every rule that applied
+    flag_codes: tuple[str, ...]
+    explain: Explainer = field(compare=False, repr=False)
 
     @property
     def rules(self) -> tuple[str, ...]:
         """Ids of the rules that proposed the recommended level, sorted."""
-        return tuple(sorted(r.rule for r in self.fired if r.level == self.level))
+        return tuple(sorted(rule for rule, level in self.proposals if level == self.level))
+
+    @cached_property
+    def fired(self) -> tuple[FiredRule, ...]:
+        """Every rule that applied, in the rule table's order, with its reason."""
+        return tuple(self.explain.fired(rule, level) for rule, level in self.proposals)
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -131,6 +139,24 @@ class Assessment:
     def also_considered(self) -> tuple[str, ...]:
         return tuple(r.reason for r in self.fired if r.level < self.level)
 
+    @cached_property
+    def flags(self) -> tuple[Flag, ...]:
+        return tuple(Flag(code, self.explain.flag(code)) for code in self.flag_codes)
+
+    @cached_property
+    def rating_why(self) -> dict[str, str]:
+        """For each rating, the answers that set it."""
+        return {letter: self.explain.rating(letter) for letter in RATING_NAMES}
+
     @property
-    def flag_codes(self) -> tuple[str, ...]:
-        return tuple(f.code for f in self.flags)
+    def withdrawal_reason(self) -> str:
+        return self.explain.withdrawal()
+
+
+class Explainer(Protocol):
+    """Writes the texts of an assessment on demand (implemented in scoring/__init__.py)."""
+
+    def fired(self, rule: str, level: Level) -> FiredRule: ...
+    def flag(self, code: str) -> str: ...
+    def rating(self, letter: str) -> str: ...
+    def withdrawal(self) -> str: ...

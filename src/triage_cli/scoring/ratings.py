@@ -95,13 +95,22 @@ COMORBIDITY: Rows = (
 )  # fmt: skip
 
 
-def by_rows(rows: Rows, f: Facts) -> tuple[int, str]:
-    """The highest row with a matching term, and the matched terms; 1 when none matches."""
+def by_rows(rows: Rows, f: Facts) -> int:
+    """The highest row with a matching term; 1 when none matches."""
     for value, terms in rows:
+        for term in terms:
+            if term.test(f):
+                return value
+    return 1
+
+
+def matched_terms(rows: Rows, f: Facts) -> str:
+    """The terms that matched in the row that set the rating, as text."""
+    for _, terms in rows:
         matched = [term.text.format(f=f) for term in terms if term.test(f)]
         if matched:
-            return value, "; ".join(matched)
-    return 1, "no higher row applies"
+            return "; ".join(matched)
+    return "no higher row applies"
 
 
 HOUSING = {"stable": 1, "unstable": 3, "homeless": 4}
@@ -111,43 +120,36 @@ PRIOR_TREATMENT = {"helped": 1, "none": 2, "partly_helped": 3, "did_not_help": 4
 READINESS = {"eager": 1, "willing": 2, "ambivalent": 3, "reluctant": 4, "refuses": 5}
 
 
-def environment_stress(f: Facts) -> tuple[int, str]:
+def environment_stress(f: Facts) -> int:
     """E: housing (home_safe = no lifts it to 4), plus stressors, capped at 5."""
-    value, why = HOUSING[f.housing], [f"housing = {f.housing}"]
+    value = HOUSING[f.housing]
     if f.home_safe is False:
         value = max(value, 4)
-        why.append("home_safe = no")
-    if STRESSORS[f.stressors]:
-        value += STRESSORS[f.stressors]
-        why.append(f"stressors = {f.stressors}")
-    return min(value, 5), ", ".join(why)
+    return min(value + STRESSORS[f.stressors], 5)
 
 
-def environment_support(f: Facts) -> tuple[int, str]:
+def environment_support(f: Facts) -> int:
     """P: support, with no support while homeless at 5."""
     if f.support == "none" and f.housing == "homeless":
-        return 5, "support = none, housing = homeless"
-    return SUPPORT[f.support], f"support = {f.support}"
+        return 5
+    return SUPPORT[f.support]
 
 
-def history(f: Facts) -> tuple[int, str]:
+def history(f: Facts) -> int:
     """H: how past treatment worked, raised by a recent discharge from a higher level."""
-    value, why = PRIOR_TREATMENT[f.prior_treatment], [f"prior_treatment = {f.prior_treatment}"]
-    discharge = f.recent_discharge
-    if discharge in ("residential", "inpatient"):
-        value = 5 if f.prior_treatment == "did_not_help" else max(value, 3)
-        why.append(f"recent_discharge = {discharge}")
-    elif discharge == "php" and value < 2:
-        value = 2
-        why.append("recent_discharge = php")
-    return value, ", ".join(why)
+    value = PRIOR_TREATMENT[f.prior_treatment]
+    if f.recent_discharge in ("residential", "inpatient"):
+        return 5 if f.prior_treatment == "did_not_help" else max(value, 3)
+    if f.recent_discharge == "php":
+        return max(value, 2)
+    return value
 
 
-def engagement(f: Facts) -> tuple[int, str]:
-    return READINESS[f.readiness], f"readiness = {f.readiness}"
+def engagement(f: Facts) -> int:
+    return READINESS[f.readiness]
 
 
-RATINGS: dict[str, Callable[[Facts], tuple[int, str]]] = {
+RATINGS: dict[str, Callable[[Facts], int]] = {
     "R": lambda f: by_rows(RISK, f),
     "F": lambda f: by_rows(FUNCTION, f),
     "C": lambda f: by_rows(COMORBIDITY, f),
@@ -156,3 +158,25 @@ RATINGS: dict[str, Callable[[Facts], tuple[int, str]]] = {
     "H": history,
     "G": engagement,
 }
+TABLES = {"R": RISK, "F": FUNCTION, "C": COMORBIDITY}
+# E, P, H and G are explained by the answers they are computed from.
+INPUTS = {
+    "E": ("housing", "home_safe", "stressors"),
+    "P": ("support", "housing"),
+    "H": ("prior_treatment", "recent_discharge"),
+    "G": ("readiness",),
+}
+
+
+def why(letter: str, f: Facts) -> str:
+    """The answers behind one rating, as text (built only when a reason is shown)."""
+    if letter in TABLES:
+        return matched_terms(TABLES[letter], f)
+    shown = []
+    for qid in INPUTS[letter]:
+        value = getattr(f, qid)
+        if value is not None:
+            shown.append(
+                f"{qid} = {('yes' if value else 'no') if isinstance(value, bool) else value}"
+            )
+    return ", ".join(shown)
