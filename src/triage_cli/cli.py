@@ -131,9 +131,67 @@ def interview() -> None:
 
 
 @app.command()
-def score() -> None:
-    """Score a TOML summary or [answers] file (not implemented yet)."""
-    _not_yet("score")
+def score(
+    file: Annotated[
+        Path, typer.Argument(help="A TOML summary, or a file with an [answers] table.")
+    ],
+    export: Annotated[
+        Path | None, typer.Option(help="Write a TOML summary of this assessment (0600).")
+    ] = None,
+    previous: Annotated[
+        Path | None, typer.Option(help="An earlier summary: show step up / step down since then.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the assessment as JSON on stdout instead.")
+    ] = False,
+    force: Annotated[bool, typer.Option(help="Replace an existing export file.")] = False,
+    questions: BankDir = None,
+) -> None:
+    """Re-score a TOML summary (or [answers] file) and show the result screen.
+
+    Exit 0 when scored (a changed recommendation is a warning), 1 when the answers are
+    invalid (every problem listed), 2 when the file cannot be read.
+    """
+    from triage_cli import summary
+    from triage_cli.bank import load_bank
+    from triage_cli.scoring import assess
+
+    with reporting():
+        bank = load_bank(questions)
+        stored = summary.read(bank, file)
+        earlier = summary.read(bank, previous) if previous else None
+        assessment = assess(stored.answers)
+        notes = [w for w in (summary.bank_warning(bank, stored),) if w]
+        changes = summary.recommendation_changes(stored, assessment)
+        if export:
+            document = summary.build(bank, stored.answers, assessment, previous=earlier)
+            summary.write(export, document, force=force)
+    for note in notes:
+        typer.echo(f"warning: {note}", err=True)
+    if changes:
+        typer.echo(
+            "warning: the stored recommendation differs from today's scoring "
+            "(the rules or the question bank changed): " + "; ".join(changes),
+            err=True,
+        )
+    if as_json:
+        import json
+
+        payload = summary.as_json(bank, stored.answers, assessment)
+        payload["stored_recommendation_matches"] = not changes if stored.recommendation else None
+        typer.echo(json.dumps(payload, indent=2, default=str))
+    else:
+        from triage_cli.render import comparison_view, console, rescore_note, result_view
+
+        out = console()
+        if stored.recommendation:
+            out.print(rescore_note(stored.recommendation, changes))
+        out.print(result_view(bank, stored.answers.values, assessment))
+        if earlier is not None:
+            old = assess(earlier.answers)
+            out.print(comparison_view(earlier, old, assessment))
+    if export:
+        typer.echo(f"summary written: {export} (mode 0600)", err=True)
 
 
 class Format(StrEnum):

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from triage_cli.bank import Bank, Question
+from triage_cli.bank import Bank, ChecklistItem, Question, Value
+from triage_cli.scoring import RATING_NAMES, WITHDRAWAL_TEXT, Assessment, Level
+
+if TYPE_CHECKING:
+    from triage_cli.summary import Stored
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -62,3 +69,209 @@ def bank_listing(bank: Bank) -> RenderableType:
         parts.append(Text("\nInstruments", style="bold"))
         parts.extend(Text(f"- {i.name}: {i.citation} {i.terms}") for i in bank.instruments.values())
     return Group(*parts)
+
+
+DISCLAIMER = (
+    "Decision support, not a diagnosis: a clinician makes the decision, using this "
+    "recommendation and its reasons as one input."
+)
+CRISIS_LINES = (
+    "Arrange a same-day emergency evaluation.",
+    "Do not leave the person alone.",
+    "988 Suicide & Crisis Lifeline: call or text 988.",
+    "911 for immediate danger.",
+)
+
+
+def crisis_banner() -> RenderableType:
+    """The emergency banner (rule S1): shown at once in the interview and first in every result."""
+    body = Text("\n".join(f"* {line}" for line in CRISIS_LINES), style="bold")
+    return Panel(
+        body,
+        title="EMERGENCY: imminent risk",
+        title_align="left",
+        border_style="bold red",
+        box=box.HEAVY,
+    )
+
+
+def _bar(value: int) -> str:
+    return "#" * value + "." * (5 - value)
+
+
+def result_view(
+    bank: Bank,
+    answers: Mapping[str, Value],
+    a: Assessment,
+    *,
+    override: Mapping[str, str] | None = None,
+) -> RenderableType:
+    """The whole result screen, in the order a coordinator reads it out."""
+    parts: list[RenderableType] = []
+    if a.emergency:
+        parts.append(crisis_banner())
+    headline = Text.assemble(
+        ("Recommended level of care: ", "bold"),
+        (f"{a.level.title} [{a.level.code}]", "bold cyan"),
+    )
+    parts.append(headline)
+    if override:
+        final = Level.from_code(override["level"])
+        parts.append(
+            Text(
+                f"Clinician override: {final.title} [{final.code}], reason: {override['reason']}"
+                + (f": {override['note']}" if override.get("note") else ""),
+                style="bold yellow",
+            )
+        )
+    if a.withdrawal_management != "none":
+        parts.append(
+            Text(
+                f"Withdrawal: {WITHDRAWAL_TEXT[a.withdrawal_management]} ({a.withdrawal_reason})",
+                style="bold magenta",
+            )
+        )
+    parts.append(_reasons(a))
+    parts.append(_ratings(a))
+    parts.append(_scores(a))
+    if a.flags:
+        parts.append(
+            Group(
+                Text("Flags for the clinician", style="bold"),
+                *(_item("!", f.text) for f in a.flags),
+            )
+        )
+    level = override["level"] if override else a.level.code
+    parts.append(program_card(bank, level, answers))
+    parts.append(checklist_view(bank, level, answers))
+    parts.append(Text(DISCLAIMER, style="italic"))
+    return Group(*_spaced(parts))
+
+
+def _spaced(parts: list[RenderableType]) -> list[RenderableType]:
+    spaced: list[RenderableType] = []
+    for part in parts:
+        spaced.extend((part, Text("")))
+    return spaced[:-1]
+
+
+def _item(mark: str, text: str) -> Table:
+    """A hanging-indent list item: wrapped lines align under the text, not the mark."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(f"  {mark}", text)
+    return grid
+
+
+def _reasons(a: Assessment) -> RenderableType:
+    lines: list[RenderableType] = [Text("Why (rules that set the level)", style="bold")]
+    lines.extend(_item("-", reason) for reason in a.reasons)
+    if a.also_considered:
+        lines.append(Text("Also considered (proposed a lower level)", style="bold"))
+        lines.extend(_item("-", reason) for reason in a.also_considered)
+    return Group(*lines)
+
+
+def _ratings(a: Assessment) -> RenderableType:
+    """A small bar chart: name, bar, value, then (wrapped) the answers that set it."""
+    table = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))
+    table.add_column(no_wrap=True, min_width=24)
+    table.add_column(no_wrap=True, min_width=7)
+    table.add_column(style="dim", ratio=1)
+    for letter, value in a.ratings.items():
+        table.add_row(
+            f"  {letter} {RATING_NAMES[letter]}", f"{_bar(value)} {value}", a.rating_why[letter]
+        )
+    title = Text(f"Ratings (1-5; composite {a.composite} of 35)", style="bold")
+    return Group(title, table)
+
+
+def _scores(a: Assessment) -> RenderableType:
+    s = a.scores
+    alcohol = "positive" if s.auditc_positive else "negative"
+    if s.auditc_high:
+        alcohol += ", high"
+    rows = (
+        ("PHQ-9 (depression)", f"{s.phq9_total}/27", s.phq9_band.replace("_", " ")),
+        ("GAD-7 (anxiety)", f"{s.gad7_total}/21", s.gad7_band),
+        ("AUDIT-C (alcohol)", f"{s.auditc_total}/12", alcohol),
+        ("DAST-10 (drugs)", f"{s.dast10_total}/10", s.dast10_band),
+        ("C-SSRS screener", "", f"risk {s.cssrs_risk}"),
+    )
+    table = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))
+    for _ in range(3):
+        table.add_column(no_wrap=True)
+    for name, score, band in rows:
+        table.add_row(f"  {name}", score, band)
+    return Group(Text("Screening scores", style="bold"), table)
+
+
+def program_card(bank: Bank, level: str, answers: Mapping[str, Value]) -> RenderableType:
+    """The program summary card for a level, from programs.toml."""
+    program = bank.programs[level]
+    table = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column()
+    rows = [
+        ("Hours/week", program.hours_per_week),
+        ("Days/week", program.days_per_week),
+        ("Hours/day", program.hours_per_day),
+        ("Length", program.typical_length),
+        ("Setting", program.setting),
+        ("Focus", program.focus),
+        ("Includes", "; ".join(program.components)),
+        ("For", program.who_for),
+        ("Step down", program.step_down),
+        ("Step up", program.step_up),
+        ("Telehealth", program.telehealth),
+        ("Like ASAM", program.asam_level),
+    ]
+    age = answers.get("age")
+    if program.adolescent_note and isinstance(age, int) and age < 18:
+        rows.insert(0, ("Adolescent", program.adolescent_note))
+    for label, value in rows:
+        table.add_row(label, value)
+    return Panel(table, title=f"Program: {program.name}", title_align="left", box=box.ROUNDED)
+
+
+def checklist_items(bank: Bank, level: str, answers: Mapping[str, Value]) -> list[ChecklistItem]:
+    return [item for item in bank.checklist if item.applies(level, answers)]
+
+
+def checklist_view(bank: Bank, level: str, answers: Mapping[str, Value]) -> RenderableType:
+    items = checklist_items(bank, level, answers)
+    lines: list[RenderableType] = [
+        Text("Insurance checklist (before the first session)", style="bold")
+    ]
+    lines.extend(_item("[ ]", item.text) for item in items)
+    return Group(*lines)
+
+
+def rescore_note(stored: Mapping[str, object], changes: list[str]) -> RenderableType:
+    """Whether re-scoring a summary gave the recommendation it recorded."""
+    if not changes:
+        return Text(
+            f"Re-scored: same recommendation as stored ({stored.get('level')}).", style="green"
+        )
+    lines = [Text("Re-scored: the recommendation differs from the stored one:", style="bold red")]
+    lines.extend(_item("-", change) for change in changes)
+    return Group(*lines)
+
+
+def comparison_view(previous: Stored, old: Assessment, a: Assessment) -> RenderableType:
+    """Earlier vs current, side by side, with the level-of-care movement in words."""
+    from triage_cli.summary import comparison, movement
+
+    when = previous.created.date().isoformat() if previous.created else previous.path.name
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("")
+    table.add_column(f"earlier ({when})", justify="right")
+    table.add_column("now", justify="right")
+    table.add_column("")
+    for what, before, now, arrow in comparison(previous, old, a):
+        table.add_row(what, before, now, arrow)
+    title = Text(
+        f"Since the earlier assessment: {movement(old.level.code, a.level.code)}", style="bold"
+    )
+    return Group(title, table)

@@ -105,3 +105,34 @@ class Facts:
     @property
     def band(self) -> str:
         return next(text for lowest, text in BANDS if self.composite >= lowest)
+
+    def _listed(self, *parts: tuple[bool, str]) -> str:
+        return " and ".join(text for holds, text in parts if holds)
+
+    @property
+    def mood_at_15(self) -> str:
+        return self._listed(
+            (self.phq9_total >= 15, f"PHQ-9 {self.phq9_total} >= 15"),
+            (self.gad7_total >= 15, f"GAD-7 {self.gad7_total} >= 15"),
+        )
+
+    @property
+    def mood_at_10(self) -> str:
+        return self._listed(
+            (self.phq9_total >= 10, f"PHQ-9 {self.phq9_total} >= 10"),
+            (self.gad7_total >= 10, f"GAD-7 {self.gad7_total} >= 10"),
+        )
+
+    @property
+    def heavy_use(self) -> str:
+        return self._listed(
+            (self.auditc_total >= 8, f"AUDIT-C {self.auditc_total} >= 8"),
+            (self.dast10_total >= 6, f"DAST-10 {self.dast10_total} >= 6"),
+        )
+
+    @property
+    def any_use(self) -> str:
+        return self._listed(
+            (self.auditc_positive, f"AUDIT-C {self.auditc_total} positive"),
+            (self.dast10_total >= 1, f"DAST-10 {self.dast10_total} >= 1"),
+        )

@@ -66,8 +66,7 @@ COMORBIDITY: Rows = (
         Term("withdrawal_now = moderate", lambda f: f.withdrawal_now == "moderate"),
         Term("DAST-10 {f.dast10_total} >= 9", lambda f: f.dast10_total >= 9),
         Term(
-            "PHQ-9 {f.phq9_total} / GAD-7 {f.gad7_total} (one >= 15) with "
-            "AUDIT-C {f.auditc_total} >= 8 or DAST-10 {f.dast10_total} >= 6",
+            "{f.mood_at_15} with {f.heavy_use}",
             lambda f: (f.phq9_total >= 15 or f.gad7_total >= 15)
             and (f.auditc_total >= 8 or f.dast10_total >= 6),
         ),
@@ -80,8 +79,7 @@ COMORBIDITY: Rows = (
         Term("AUDIT-C {f.auditc_total} >= 8", lambda f: f.auditc_total >= 8),
         Term("withdrawal_now = mild", lambda f: f.withdrawal_now == "mild"),
         Term(
-            "PHQ-9 {f.phq9_total} / GAD-7 {f.gad7_total} (one >= 10) with "
-            "AUDIT-C {f.auditc_total} positive or DAST-10 {f.dast10_total} >= 1",
+            "{f.mood_at_10} with {f.any_use}",
             lambda f: (f.phq9_total >= 10 or f.gad7_total >= 10)
             and (f.auditc_positive or f.dast10_total >= 1),
         ),

@@ -1,0 +1,252 @@
+"""The TOML summary: written for the chart (tomli-w), read back (tomllib) and re-scored."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from triage_cli import __version__
+from triage_cli.answers import Answers, parse_answers
+from triage_cli.bank import Bank, Value
+from triage_cli.errors import InputError
+from triage_cli.files import write_private
+from triage_cli.scoring import RATING_NAMES, Assessment, Level, assess
+
+HEADER = (
+    "# triage-cli summary: decision support, not a diagnosis.\n"
+    "# Contains health information: keep it where the chart is kept.\n"
+)
+OVERRIDE_REASONS = {
+    "patient_preference": "Patient preference",
+    "clinical_judgement": "Clinical judgement",
+    "program_unavailable": "Program not available",
+    "insurance_denial": "Insurance denial",
+    "safety_concern": "Safety concern",
+    "other": "Other",
+}
+
+INSTRUMENT_TOTALS = {
+    "PHQ-9": "phq9_total",
+    "GAD-7": "gad7_total",
+    "AUDIT-C": "auditc_total",
+    "DAST-10": "dast10_total",
+}
+
+
+@dataclass(frozen=True)
+class Override:
+    """A clinician's different level, kept beside the recommendation, never instead of it."""
+
+    level: str
+    reason: str  # a key of OVERRIDE_REASONS
+    note: str = ""
+    by: str = ""  # staff initials or id, optional
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A summary read back: its answers, what it recorded, and where it came from."""
+
+    path: Path
+    answers: Answers
+    meta: Mapping[str, Any]
+    recommendation: Mapping[str, Any]
+    ratings: Mapping[str, Any]
+    scores: Mapping[str, Any]
+
+    @property
+    def created(self) -> datetime | None:
+        created = self.meta.get("created")
+        return created if isinstance(created, datetime) else None
+
+
+def answers_table(bank: Bank, answers: Answers) -> dict[str, Value]:
+    """Asked questions only, in bank order, typed (integers, booleans, code strings)."""
+    return {q.id: answers[q.id] for q in bank.questions if q.id in answers}
+
+
+def build(
+    bank: Bank,
+    answers: Answers,
+    a: Assessment,
+    *,
+    created: datetime | None = None,
+    override: Override | None = None,
+    previous: Stored | None = None,
+) -> dict[str, Any]:
+    """The summary document (no None anywhere: tomli-w cannot write it)."""
+    from triage_cli.render import checklist_items
+
+    final = override.level if override else a.level.code
+    program = bank.programs[final]
+    document: dict[str, Any] = {
+        "meta": {
+            "tool": "triage-cli",
+            "tool_version": __version__,
+            "bank_name": bank.name,
+            "bank_version": bank.version,
+            "bank_sha256": bank.sha256,
+            "created": (created or datetime.now(UTC)).replace(microsecond=0),
+        },
+        "answers": answers_table(bank, answers),
+        "scores": a.scores._asdict(),
+        "ratings": {**a.ratings._asdict(), "composite": a.composite},
+        "recommendation": {
+            "level": a.level.code,
+            "level_name": a.level.title,
+            "emergency": a.emergency,
+            "withdrawal_management": a.withdrawal_management,
+            "rules": list(a.rules),
+            "reasons": list(a.reasons),
+            "also_considered": list(a.also_considered),
+            "flags": list(a.flag_codes),
+            "flag_notes": [flag.text for flag in a.flags],
+        },
+    }
+    if override:
+        document["override"] = {k: v for k, v in vars(override).items() if v != ""} | {
+            "reason_text": OVERRIDE_REASONS.get(override.reason, override.reason)
+        }
+    document["program"] = {
+        k: list(v) if isinstance(v, tuple) else v for k, v in vars(program).items() if v != ""
+    }
+    document["checklist"] = {
+        "level": final,
+        "items": [
+            {"id": item.id, "text": item.text, "done": False}
+            for item in checklist_items(bank, final, answers.values)
+        ],
+    }
+    if previous is not None:
+        document["previous"] = previous_entry(previous)
+    return document
+
+
+def previous_entry(previous: Stored) -> dict[str, Any]:
+    """[previous]: the earlier summary's date, and its answers scored by today's rules."""
+    earlier = assess(previous.answers)
+    entry: dict[str, Any] = {"file": previous.path.name}
+    if previous.created:
+        entry["date"] = previous.created
+    return entry | {"level": earlier.level.code, "composite": earlier.composite}
+
+
+def write(path: Path | str, document: dict[str, Any], *, force: bool = False) -> Path:
+    """Write a summary atomically with mode 0600; refuse to replace a file unless force."""
+    import tomli_w
+
+    return write_private(path, HEADER + tomli_w.dumps(document), force=force)
+
+
+def read(bank: Bank, path: Path | str) -> Stored:
+    """Read a summary (or a file with only an [answers] table) and validate its answers.
+
+    Raises InputError (exit 2) for a file that is not readable TOML or has no [answers],
+    AnswersError (exit 1) listing every problem with the answers.
+    """
+    path = Path(path)
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder, not a TOML file") from None
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text ({error.reason})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"{path}: not valid TOML: {error}") from None
+    raw = document.get("answers")
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: no [answers] table (expected answer ids and values in one)")
+    tables = {name: document.get(name, {}) for name in ("meta", "recommendation", "ratings")}
+    tables["scores"] = document.get("scores", {})
+    return Stored(
+        path=path,
+        answers=parse_answers(bank, raw),
+        **{k: v if isinstance(v, dict) else {} for k, v in tables.items()},
+    )
+
+
+def bank_warning(bank: Bank, stored: Stored) -> str | None:
+    """Say so when the summary was written with a different question bank."""
+    sha = stored.meta.get("bank_sha256")
+    if not sha or sha == bank.sha256:
+        return None
+    name = stored.meta.get("bank_name", "?")
+    version = stored.meta.get("bank_version", "?")
+    return (
+        f"{stored.path.name} was written with question bank '{name}' {version} "
+        f"(sha256 {str(sha)[:12]}); scoring now with '{bank.name}' {bank.version} "
+        f"(sha256 {bank.sha256[:12]})"
+    )
+
+
+def recommendation_changes(stored: Stored, a: Assessment) -> list[str]:
+    """Differences between the stored recommendation and today's (empty when none stored)."""
+    old = stored.recommendation
+    if not old:
+        return []
+    now = {
+        "level": a.level.code,
+        "emergency": a.emergency,
+        "withdrawal_management": a.withdrawal_management,
+        "rules": list(a.rules),
+    }
+    return [
+        f"{key}: stored {old.get(key)!r}, now {value!r}"
+        for key, value in now.items()
+        if old.get(key) != value
+    ]
+
+
+def movement(before: str, after: str) -> str:
+    """The level-of-care movement in words, e.g. 'step down: php -> iop'."""
+    old, new = Level.from_code(before), Level.from_code(after)
+    if new > old:
+        return f"step up: {before} -> {after}"
+    if new < old:
+        return f"step down: {before} -> {after}"
+    return f"unchanged: {after}"
+
+
+def comparison(previous: Stored, old: Assessment, a: Assessment) -> list[tuple[str, str, str, str]]:
+    """(what, before, now, arrow) rows: level, each rating, composite and each instrument."""
+
+    def arrow(x: int, y: int) -> str:
+        return "^ up" if y > x else "v down" if y < x else "= same"
+
+    rows = [("Level", old.level.code, a.level.code, arrow(old.level, a.level))]
+    for (letter, x), (_, y) in zip(old.ratings.items(), a.ratings.items(), strict=True):
+        rows.append((f"{letter} {RATING_NAMES[letter]}", str(x), str(y), arrow(x, y)))
+    rows.append(
+        ("Composite", str(old.composite), str(a.composite), arrow(old.composite, a.composite))
+    )
+    for name, field in INSTRUMENT_TOTALS.items():
+        x, y = getattr(old.scores, field), getattr(a.scores, field)
+        rows.append((name, str(x), str(y), arrow(x, y)))
+    return rows
+
+
+def as_json(bank: Bank, answers: Answers, a: Assessment) -> dict[str, Any]:
+    """`triage score --json`: the assessment for scripts (keys documented in the README)."""
+    return {
+        "client_id": answers.client_id,
+        "level": a.level.code,
+        "level_name": a.level.title,
+        "emergency": a.emergency,
+        "withdrawal_management": a.withdrawal_management,
+        "composite": a.composite,
+        "ratings": a.ratings._asdict(),
+        "scores": a.scores._asdict(),
+        "rules": list(a.rules),
+        "reasons": list(a.reasons),
+        "also_considered": list(a.also_considered),
+        "flags": [{"code": f.code, "text": f.text} for f in a.flags],
+        "bank": {"name": bank.name, "version": bank.version, "sha256": bank.sha256},
+    }
