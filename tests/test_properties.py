@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from triage_cli.answers import parse_answers
 from triage_cli.bank import Bank, load_bank
-from triage_cli.scoring import Level, assess
+from triage_cli.scoring import Level, assess, imminent_risk
 from triage_cli.scoring.schema import IDENTIFICATION, LOGISTICS
 
 from strategies import answer_sets, as_text, domain, refill, value_for
@@ -108,3 +108,9 @@ def test_every_reason_names_its_rule_and_the_level_is_the_highest_proposal(
         assert fired.reason.startswith(f"{fired.rule} {fired.name}: ")
     assert len(result.reasons) + len(result.also_considered) == len(result.fired)
     assert result.composite == sum(rating_values(result))
+
+
+@given(st.data())
+def test_the_interview_safety_check_agrees_with_rule_s1(data: st.DataObject) -> None:
+    answers = data.draw(answer_sets(BANK))
+    assert imminent_risk(answers) == score(BANK, answers).emergency

@@ -125,9 +125,40 @@ def _not_yet(command: str) -> None:
 
 
 @app.command()
-def interview() -> None:
-    """Interview a caller in the terminal and recommend a level of care (not implemented yet)."""
-    _not_yet("interview")
+def interview(
+    questions: BankDir = None,
+    export: Annotated[
+        Path | None, typer.Option(help="Write the TOML summary here at the end (0600).")
+    ] = None,
+    resume: Annotated[
+        Path | None, typer.Option(help="Continue an interrupted interview from its draft.")
+    ] = None,
+    client_id: Annotated[
+        str | None, typer.Option(help="The client's opaque record id (not a name).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing export without asking.")] = False,
+) -> None:
+    """Interview a caller and recommend a level of care, with reasons, program and checklist.
+
+    Needs a terminal. Ctrl-C saves a draft (exit 130); --resume continues it.
+    """
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        typer.echo(
+            "error: `triage interview` needs a terminal (stdin and stdout). To score answers "
+            "without one, use `triage batch ANSWERS.csv` or `triage score ANSWERS.toml`.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    from triage_cli import wizard
+    from triage_cli.bank import load_bank
+    from triage_cli.render import console
+
+    with reporting():
+        bank = load_bank(questions)
+        code = wizard.run(
+            bank, console(), client_id=client_id, resume=resume, export=export, force=force
+        )
+    raise typer.Exit(code)
 
 
 @app.command()

@@ -17,7 +17,7 @@ from triage_cli.bank import Bank, ChecklistItem, Question, Value
 from triage_cli.scoring import RATING_NAMES, WITHDRAWAL_TEXT, Assessment, Level
 
 if TYPE_CHECKING:
-    from triage_cli.summary import Stored
+    from triage_cli.summary import Override, Stored
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -104,7 +104,7 @@ def result_view(
     answers: Mapping[str, Value],
     a: Assessment,
     *,
-    override: Mapping[str, str] | None = None,
+    override: Override | None = None,
 ) -> RenderableType:
     """The whole result screen, in the order a coordinator reads it out."""
     parts: list[RenderableType] = []
@@ -116,14 +116,7 @@ def result_view(
     )
     parts.append(headline)
     if override:
-        final = Level.from_code(override["level"])
-        parts.append(
-            Text(
-                f"Clinician override: {final.title} [{final.code}], reason: {override['reason']}"
-                + (f": {override['note']}" if override.get("note") else ""),
-                style="bold yellow",
-            )
-        )
+        parts.append(override_line(override))
     if a.withdrawal_management != "none":
         parts.append(
             Text(
@@ -141,11 +134,52 @@ def result_view(
                 *(_item("!", f.text) for f in a.flags),
             )
         )
-    level = override["level"] if override else a.level.code
+    level = override.level if override else a.level.code
     parts.append(program_card(bank, level, answers))
     parts.append(checklist_view(bank, level, answers))
     parts.append(Text(DISCLAIMER, style="italic"))
     return Group(*_spaced(parts))
+
+
+def override_line(override: Override) -> Text:
+    from triage_cli.summary import OVERRIDE_REASONS
+
+    final = Level.from_code(override.level)
+    reason = OVERRIDE_REASONS.get(override.reason, override.reason)
+    note = f": {override.note}" if override.note else ""
+    return Text(f"Clinician override: {final.title} [{final.code}], {reason}{note}", "bold yellow")
+
+
+def override_view(bank: Bank, answers: Mapping[str, Value], override: Override) -> RenderableType:
+    """After an override: the line, and the program card and checklist of the chosen level."""
+    return Group(
+        override_line(override),
+        Text(""),
+        program_card(bank, override.level, answers),
+        checklist_view(bank, override.level, answers),
+    )
+
+
+def emergency_view(bank: Bank, answers: Mapping[str, Value]) -> RenderableType:
+    """The result when the interview stops at imminent risk, before every answer is in."""
+    from triage_cli.scoring.rules import imminent_reasons
+
+    return Group(
+        crisis_banner(),
+        Text.assemble(
+            ("Recommended level of care: ", "bold"),
+            (f"{Level.INPATIENT.title} [inpatient], emergency disposition", "bold cyan"),
+        ),
+        Text("Why (rules that set the level)", style="bold"),
+        _item("-", "S1 imminent-risk: " + "; ".join(imminent_reasons(answers))),
+        Text(
+            "The interview stopped early: the other questions were not asked, so there "
+            "are no ratings, scores or insurance checklist yet.",
+            style="italic",
+        ),
+        program_card(bank, "inpatient", answers),
+        Text(DISCLAIMER, style="italic"),
+    )
 
 
 def _spaced(parts: list[RenderableType]) -> list[RenderableType]:

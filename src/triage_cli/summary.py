@@ -173,6 +173,57 @@ def read(bank: Bank, path: Path | str) -> Stored:
     )
 
 
+def write_draft(
+    bank: Bank, answers: Mapping[str, Value], path: Path | str, *, force: bool = False
+) -> Path:
+    """An unfinished interview: the answers so far, to continue with --resume."""
+    import tomli_w
+
+    document = {
+        "meta": {
+            "kind": "draft",
+            "tool_version": __version__,
+            "bank_name": bank.name,
+            "bank_sha256": bank.sha256,
+            "created": datetime.now(UTC).replace(microsecond=0),
+        },
+        "answers": {q.id: answers[q.id] for q in bank.questions if q.id in answers},
+    }
+    header = "# triage-cli interview draft (unfinished). Contains health information.\n"
+    return write_private(path, header + tomli_w.dumps(document), force=force)
+
+
+def read_draft(bank: Bank, path: Path | str) -> tuple[dict[str, Value], list[str]]:
+    """The usable answers of a draft (or summary), and a note for each answer dropped.
+
+    Lenient where `read` is strict: a draft is unfinished, so only answered questions are
+    kept, each checked against the bank and the skip logic as the interview would ask it.
+    """
+    from triage_cli.answers import converter
+
+    path = Path(path)
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise InputError(f"cannot resume from {path}: {error}") from None
+    raw = document.get("answers", {})
+    if not isinstance(raw, dict):
+        raise InputError(f"cannot resume from {path}: no [answers] table")
+    notes = [f"{key}: not a question of this bank, dropped" for key in raw if key not in bank.by_id]
+    kept: dict[str, Value] = {}
+    for question in bank.questions:
+        if question.id not in raw:
+            continue
+        value, error = converter(question)(raw[question.id])
+        if error or value is None:
+            notes.append(f"{question.id}: {error or 'blank'}, dropped: it will be asked again")
+        elif not question.asked(kept):
+            notes.append(f"{question.id}: not asked given the other answers, dropped")
+        else:
+            kept[question.id] = value
+    return kept, notes
+
+
 def bank_warning(bank: Bank, stored: Stored) -> str | None:
     """Say so when the summary was written with a different question bank."""
     sha = stored.meta.get("bank_sha256")

@@ -16,7 +16,7 @@ from triage_cli.scoring.model import (
     Scores,
 )
 from triage_cli.scoring.ratings import RATINGS, why
-from triage_cli.scoring.rules import FLAGS, RULES, withdrawal_management
+from triage_cli.scoring.rules import FLAGS, RULES, imminent_risk, withdrawal_management
 
 __all__ = [
     "RATING_NAMES",
@@ -28,6 +28,7 @@ __all__ = [
     "Ratings",
     "Scores",
     "assess",
+    "imminent_risk",
 ]
 
 

@@ -5,10 +5,12 @@ Read RULES side by side with the spec's table: one entry per rule, in the same o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
+from triage_cli.bank import Value
 from triage_cli.scoring.facts import Facts
+from triage_cli.scoring.instruments import cssrs_risk
 from triage_cli.scoring.model import Level
 
 OP, IOP, PHP, RESIDENTIAL, INPATIENT = Level
@@ -35,6 +37,19 @@ def composite_band(f: Facts) -> Level:
 
 def _serious(f: Facts) -> bool:
     return f.F == 4 or f.C == 4
+
+
+def imminent_risk(answers: Mapping[str, Value]) -> bool:
+    """Rule S1's test on answers so far (the interview checks it mid-way, before scoring)."""
+    return cssrs_risk(answers) == "high" or answers.get("harm_others") == "plan_or_intent"
+
+
+def imminent_reasons(answers: Mapping[str, Value]) -> list[str]:
+    """The answers that meet rule S1, as text (for the interview's early emergency result)."""
+    reasons = [f"{i} = yes" for i in ("cssrs_4", "cssrs_5", "cssrs_6_recent") if answers.get(i)]
+    if answers.get("harm_others") == "plan_or_intent":
+        reasons.append("harm_others = plan_or_intent")
+    return reasons
 
 
 RULES: tuple[Rule, ...] = (

@@ -1,0 +1,263 @@
+"""The interactive interview: ask the bank's questions, review, score, override, export.
+
+Ctrl-C at any prompt saves the answers so far as a draft (0600) and exits 130;
+`triage interview --resume DRAFT` continues at the first unanswered question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from triage_cli import ask, render, summary
+from triage_cli.answers import Answers, AnswersError, converter, parse_answers
+from triage_cli.bank import Bank, Question, Value, show_value
+from triage_cli.errors import InputError, OutputError, TriageError
+from triage_cli.scoring import Assessment, Level, assess, imminent_risk
+
+INTERRUPTED = 130
+
+
+@dataclass
+class Interview:
+    """One intake in progress: the answers so far and what the coordinator has been shown."""
+
+    bank: Bank
+    console: Console
+    answers: dict[str, Value] = field(default_factory=dict)
+    export: Path | None = None
+    draft: Path | None = None  # the draft this interview resumed from, if any
+    crisis_shown: bool = False
+    stem_shown: set[str] = field(default_factory=set)
+
+    def unanswered(self) -> Question | None:
+        """The first question the skip logic asks that has no answer yet."""
+        for question in self.bank.questions:
+            if question.id not in self.answers and question.asked(self.answers):
+                return question
+        return None
+
+    def prune(self) -> None:
+        """Drop answers to questions the skip logic no longer asks (after an edit)."""
+        kept: dict[str, Value] = {}
+        for question in self.bank.questions:
+            if question.id in self.answers and question.asked(kept):
+                kept[question.id] = self.answers[question.id]
+        self.answers = kept
+
+
+def run(
+    bank: Bank,
+    console: Console,
+    *,
+    client_id: str | None = None,
+    resume: Path | None = None,
+    export: Path | None = None,
+    force: bool = False,
+) -> int:
+    """The whole interview; returns the exit code (0 done, 130 interrupted)."""
+    interview = Interview(bank, console, export=export)
+    if resume is not None:
+        interview.answers, notes = summary.read_draft(bank, resume)
+        interview.draft = resume
+        console.print(f"Resuming {resume}: {len(interview.answers)} answers kept.")
+        for note in notes:
+            console.print(f"  note: {note}")
+    if client_id is not None and "client_id" not in interview.answers:
+        value, error = converter(bank.question("client_id"))(client_id)
+        if error:
+            raise InputError(f"--client-id: {error}")
+        interview.answers["client_id"] = value  # type: ignore[assignment]
+    try:
+        if not (crisis_check(interview) and ask_all(interview)):
+            return finish_early(interview)
+        answers = review(interview)
+        result = assess(answers)
+        console.print(render.result_view(bank, answers.values, result))
+        override = ask_override(result)
+        if override:
+            console.print(render.override_view(bank, answers.values, override))
+        export_summary(interview, answers, result, override, force)
+    except KeyboardInterrupt:
+        save_draft(interview)
+        return INTERRUPTED
+    if interview.draft is not None and interview.draft.exists():
+        interview.draft.unlink()
+        console.print(f"Draft {interview.draft} removed: the interview is complete.")
+    return 0
+
+
+def ask_all(interview: Interview) -> bool:
+    """Ask every unanswered question in bank order; False to go straight to the result."""
+    bank, console = interview.bank, interview.console
+    shown_section = None
+    while (question := interview.unanswered()) is not None:
+        sections = [s.id for s in bank.sections]
+        number = sections.index(question.section) + 1
+        section = bank.sections[number - 1]
+        if section.id != shown_section:
+            shown_section = section.id
+            console.print()
+            console.rule(f"Section {number} of {len(sections)}: {section.title}", align="left")
+            if section.intro:
+                console.print(Text(section.intro, style="italic"))
+        if question.instrument and question.instrument not in interview.stem_shown:
+            interview.stem_shown.add(question.instrument)
+            instrument = bank.instruments[question.instrument]
+            console.print(Text(f"{instrument.name}. {instrument.stem}", style="bold"))
+        in_section = [
+            q
+            for q in bank.section_questions(section.id)
+            if q.id in interview.answers or q.asked(interview.answers)
+        ]
+        position = in_section.index(question) + 1
+        message = f"({position}/{len(in_section)}) {question.prompt}"
+        if question.help:
+            console.print(Text(question.help, style="dim"))
+        interview.answers[question.id] = ask.ask_question(question, message)
+        if not crisis_check(interview):
+            return False
+    return True
+
+
+def crisis_check(interview: Interview) -> bool:
+    """The moment the answers meet rule S1, show the crisis banner (once) and offer to stop
+    the interview there. False means: go straight to the result."""
+    if interview.crisis_shown or not imminent_risk(interview.answers):
+        return True
+    interview.crisis_shown = True
+    interview.console.print(render.crisis_banner())
+    return ask.choose(
+        "Imminent risk. Continue the interview, or go straight to the result?",
+        [("Continue the interview", True), ("Go straight to the result", False)],
+    )
+
+
+def finish_early(interview: Interview) -> int:
+    """The emergency result from the answers so far; the draft keeps them for later."""
+    interview.console.print(render.emergency_view(interview.bank, interview.answers))
+    save_draft(interview, interrupted=False)
+    return 0
+
+
+def review(interview: Interview) -> Answers:
+    """Show every answer by section; let the coordinator change any before scoring."""
+    bank, console = interview.bank, interview.console
+    while True:
+        console.print(review_table(interview))
+        action = ask.choose(
+            "Review the answers",
+            [("Score now", "score"), ("Change an answer", "edit")],
+        )
+        if action == "score":
+            try:
+                return parse_answers(bank, interview.answers)
+            except AnswersError as error:  # cannot happen after the wizard; say so if it does
+                console.print(f"[red]{error}[/red]")
+                continue
+        options = [
+            (f"{q.id}: {q.label(interview.answers[q.id])}", q.id)
+            for q in bank.questions
+            if q.id in interview.answers
+        ]
+        qid = ask.choose("Which answer?", options)
+        question = bank.question(qid)
+        interview.answers[qid] = ask.ask_question(
+            question, question.prompt, current=interview.answers[qid]
+        )
+        interview.prune()
+        ask_all(interview)
+
+
+def review_table(interview: Interview) -> Table:
+    bank = interview.bank
+    table = Table(title="Answers", title_justify="left", show_header=False, expand=True)
+    table.add_column("section", style="bold", no_wrap=True)
+    table.add_column("answers")
+    for section in bank.sections:
+        shown = [
+            f"{q.id}={show_value(interview.answers[q.id])}"
+            for q in bank.section_questions(section.id)
+            if q.id in interview.answers
+        ]
+        table.add_row(section.title, ", ".join(shown))
+    return table
+
+
+def ask_override(result: Assessment) -> summary.Override | None:
+    """A clinician may record a different level, with a reason; the recommendation stays."""
+    if not ask.confirm("Record a clinician override of the level?", default=False):
+        return None
+    levels = [(f"{level.title} [{level.code}]", level) for level in Level if level != result.level]
+    level = ask.choose("Override level", levels)
+    if result.emergency and level < result.level:
+        warning = (
+            f"The recommendation is an EMERGENCY disposition ({result.level.code}). "
+            f"Record the lower level {level.code} anyway?"
+        )
+        if not ask.confirm(warning, default=False):
+            return None
+    reason = ask.choose("Reason", [(text, code) for code, text in summary.OVERRIDE_REASONS.items()])
+    note = ask.text("Short note (optional)").strip()
+    by = ask.text("Recorded by (staff initials or id, optional)").strip()
+    return summary.Override(level.code, reason, note, by)
+
+
+def export_summary(
+    interview: Interview,
+    answers: Answers,
+    result: Assessment,
+    override: summary.Override | None,
+    force: bool,
+) -> None:
+    """Write the TOML summary to --export, or where the coordinator says when offered."""
+    console, path = interview.console, interview.export
+    if path is None:
+        if not ask.confirm("Export a TOML summary of this intake?", default=False):
+            return
+        path = Path(ask.text("File", default=f"{answers.client_id}.toml").strip())
+    if path.exists() and not force:
+        force = ask.confirm(f"{path} exists. Replace it?", default=False)
+        if not force:
+            console.print("Not exported.")
+            return
+    document = summary.build(interview.bank, answers, result, override=override)
+    try:
+        summary.write(path, document, force=force)
+    except OutputError as error:
+        console.print(f"[red]Not exported: {error}[/red]")
+        return
+    console.print(f"Summary written: {path} (mode 0600)")
+
+
+def save_draft(interview: Interview, *, interrupted: bool = True) -> None:
+    """Keep the answers so far (0600, atomic) and say where; nothing to keep, nothing written."""
+    console = interview.console
+    if interrupted:
+        console.print("\nInterrupted.")
+    if not interview.answers:
+        console.print("No answers yet: nothing saved.")
+        return
+    path = interview.draft or draft_path(interview)
+    try:
+        summary.write_draft(interview.bank, interview.answers, path, force=True)
+    except TriageError as error:
+        console.print(f"[red]Could not save the draft: {error}[/red]")
+        return
+    console.print(
+        f"Draft saved: {path} (mode 0600). Continue with: triage interview --resume {path}"
+    )
+
+
+def draft_path(interview: Interview) -> Path:
+    """Beside the export if one was asked for, else in the current folder; never clobbers."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    name = str(interview.answers.get("client_id") or "intake")
+    folder = interview.export.parent if interview.export else Path(".")
+    path = folder / f"{name}.draft.toml"
+    return path if not path.exists() else folder / f"{name}.draft-{stamp}.toml"
