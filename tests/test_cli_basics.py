@@ -100,3 +100,25 @@ def test_help_does_not_import_questionary_or_rich(tmp_path: Path) -> None:
         imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
         assert "triage_cli.cli" in imported
         assert not {"questionary", "rich", "prompt_toolkit"} & imported, args
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_every_command_is_in_the_readme_and_has_help() -> None:
+    text = README.read_text(encoding="utf-8")
+    for command in ("interview", "score", "batch", "template", "questions check", "questions list"):
+        assert f"triage {command}" in text, command
+        result = runner.invoke(app, [*command.split(), "--help"])
+        assert result.exit_code == 0, result.output
+        assert len(result.output.splitlines()) > 3, command
+
+
+def test_readme_example_summary_rescores_to_its_recommendation(tmp_path: Path) -> None:
+    text = README.read_text(encoding="utf-8")
+    example = text.split("Example summary")[1].split("```toml\n")[1].split("```")[0]
+    path = tmp_path / "example.toml"
+    path.write_text(example, encoding="utf-8")
+    result = runner.invoke(app, ["score", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"stored_recommendation_matches": true' in result.output

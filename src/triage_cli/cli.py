@@ -98,33 +98,6 @@ def questions_list(
 
 
 @app.command()
-def template(
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to this file (default: stdout).")
-    ] = None,
-    force: Annotated[bool, typer.Option(help="Replace an existing output file.")] = False,
-    questions: BankDir = None,
-) -> None:
-    """Print the batch CSV header (every answer id, in bank order) and one example row."""
-    from triage_cli.bank import load_bank
-    from triage_cli.files import atomic_text
-    from triage_cli.template import write_template
-
-    with reporting():
-        bank = load_bank(questions)
-        if output is None or str(output) == "-":
-            write_template(bank, sys.stdout)
-        else:
-            with atomic_text(output, force=force, newline="") as handle:
-                write_template(bank, handle)
-
-
-def _not_yet(command: str) -> None:
-    typer.echo(f"error: `triage {command}` is not implemented yet", err=True)
-    raise typer.Exit(2)
-
-
-@app.command()
 def interview(
     questions: BankDir = None,
     export: Annotated[
@@ -136,7 +109,9 @@ def interview(
     client_id: Annotated[
         str | None, typer.Option(help="The client's opaque record id (not a name).")
     ] = None,
-    force: Annotated[bool, typer.Option(help="Replace an existing export without asking.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing export without asking.")
+    ] = False,
 ) -> None:
     """Interview a caller and recommend a level of care, with reasons, program and checklist.
 
@@ -175,7 +150,9 @@ def score(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the assessment as JSON on stdout instead.")
     ] = False,
-    force: Annotated[bool, typer.Option(help="Replace an existing export file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing export file.")
+    ] = False,
     questions: BankDir = None,
 ) -> None:
     """Re-score a TOML summary (or [answers] file) and show the result screen.
@@ -258,7 +235,7 @@ def batch(
     encoding: Annotated[
         str, typer.Option(help="Input encoding, e.g. latin-1 (default: UTF-8, BOM or not).")
     ] = "utf-8-sig",
-    force: Annotated[bool, typer.Option(help="Replace existing output files.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing output files.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
 ) -> None:
     """Score a CSV of answers, one row per client (see `triage template`).
@@ -276,6 +253,30 @@ def batch(
         bank = load_bank(questions)
         code = run_batch(bank, options, sys.stdin, sys.stdout, sys.stderr)
     raise typer.Exit(code)
+
+
+@app.command()
+def template(
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file (default: stdout).")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing output file.")
+    ] = False,
+    questions: BankDir = None,
+) -> None:
+    """Print the batch CSV header (every answer id, in bank order) and one example row."""
+    from triage_cli.bank import load_bank
+    from triage_cli.files import atomic_text
+    from triage_cli.template import write_template
+
+    with reporting():
+        bank = load_bank(questions)
+        if output is None or str(output) == "-":
+            write_template(bank, sys.stdout)
+        else:
+            with atomic_text(output, force=force, newline="") as handle:
+                write_template(bank, handle)
 
 
 def main() -> None:
