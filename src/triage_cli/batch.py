@@ -25,6 +25,7 @@ RESULT_COLUMNS = (
 )  # fmt: skip
 ERROR_COLUMNS = ("line", "client_id", "field", "problem")
 DELIMITERS = (",", ";", "\t")
+DELIMITER_NAMES = {"tab": "\t", "\\t": "\t"}
 EMERGENCY_LISTED = 20  # client ids named in the summary; the rest are counted
 
 
@@ -147,7 +148,7 @@ def read_rows(
             [f"missing column(s): {', '.join(missing)}"] * bool(missing)
             + [f"column(s) named twice: {', '.join(twice)}"] * bool(twice),
         )
-    report.unknown_columns = [name for name in header if name not in ids]
+    report.unknown_columns = [name for name in header if name and name not in ids]
     in_bank_order = itemgetter(*(header.index(qid) for qid in ids))
     width, last = len(header), reader.line_num
     while True:
@@ -238,14 +239,37 @@ def run_batch(
     was rejected). Raises InputError/OutputError (exit 2) before writing anything."""
     from triage_cli.batch_io import open_input, open_outputs, progress_rows, summary
 
+    delimiter = DELIMITER_NAMES.get(options.delimiter or "", options.delimiter)
+    if delimiter is not None and len(delimiter) != 1:
+        raise InputError(f"--delimiter must be one character (or 'tab'), not {delimiter!r}")
     source, size = open_input(options, stdin)
     report = Report()
-    with source, open_outputs(options, stdout, stderr) as (results, errors):
-        write = result_writer(results.handle, options.fmt)
-        rows = read_rows(source.text, bank, options.delimiter, report)
-        if not options.quiet and stderr.isatty():
-            rows = progress_rows(rows, source, size, stderr)
-        score_rows(rows, bank, report, write, errors.write)
+    try:
+        with source, open_outputs(options, stdout, stderr) as (results, errors):
+            write = result_writer(results.handle, options.fmt)
+            rows = read_rows(source.text, bank, delimiter, report)
+            if not options.quiet and stderr.isatty():
+                rows = progress_rows(rows, source, size, stderr)
+            score_rows(rows, bank, report, write, errors.write)
+    except UnicodeDecodeError as error:  # nothing was written: the outputs are atomic
+        where = first_undecodable_line(options.source, options.encoding)
+        raise InputError(
+            f"{source.name}: not {error.encoding} text{where}: {error.reason}. "
+            "Save it as UTF-8, or pass --encoding (e.g. --encoding latin-1)"
+        ) from None
     if not options.quiet:
         stderr.write(summary(report, results.name, errors.path if report.rejected else None))
     return 1 if report.rejected else 0
+
+
+def first_undecodable_line(source: str, encoding: str) -> str:
+    """' (line N)' for the first line of a file that does not decode; '' for stdin."""
+    if source == "-":
+        return ""
+    with open(source, "rb") as raw:
+        for number, line in enumerate(raw, 1):
+            try:
+                line.decode(encoding)
+            except UnicodeDecodeError:
+                return f" (line {number})"
+    return ""

@@ -29,13 +29,8 @@ class Source:
     def __enter__(self) -> Source:
         return self
 
-    def __exit__(self, kind: object, error: object, trace: object) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.raw.close()
-        if isinstance(error, UnicodeDecodeError):
-            raise InputError(
-                f"{self.name}: not {error.encoding} text near byte {self.raw.tell()}: "
-                f"{error.reason}. Save it as UTF-8, or pass --encoding (e.g. --encoding latin-1)"
-            ) from None
 
 
 def open_input(options: BatchOptions, stdin: TextIO) -> tuple[Source, int | None]:
