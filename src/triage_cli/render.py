@@ -25,7 +25,7 @@ def console(*, stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     return Console(
         file=stream,
-        no_color="NO_COLOR" in os.environ,
+        no_color=bool(os.environ.get("NO_COLOR")),  # no-color.org: an empty value is unset
         highlight=False,
         soft_wrap=False,
     )
@@ -164,14 +164,16 @@ def emergency_view(bank: Bank, answers: Mapping[str, Value]) -> RenderableType:
     """The result when the interview stops at imminent risk, before every answer is in."""
     from triage_cli.scoring.rules import imminent_reasons
 
-    return Group(
+    parts: list[RenderableType] = [
         crisis_banner(),
         Text.assemble(
             ("Recommended level of care: ", "bold"),
-            (f"{Level.INPATIENT.title} [inpatient], emergency disposition", "bold cyan"),
+            (f"{Level.INPATIENT.title} [inpatient]", "bold cyan"),
         ),
-        Text("Why (rules that set the level)", style="bold"),
-        _item("-", "S1 imminent-risk: " + "; ".join(imminent_reasons(answers))),
+        Group(
+            Text("Why (rules that set the level)", style="bold"),
+            _item("-", "S1 imminent-risk: " + "; ".join(imminent_reasons(answers))),
+        ),
         Text(
             "The interview stopped early: the other questions were not asked, so there "
             "are no ratings, scores or insurance checklist yet.",
@@ -179,7 +181,8 @@ def emergency_view(bank: Bank, answers: Mapping[str, Value]) -> RenderableType:
         ),
         program_card(bank, "inpatient", answers),
         Text(DISCLAIMER, style="italic"),
-    )
+    ]
+    return Group(*_spaced(parts))
 
 
 def _spaced(parts: list[RenderableType]) -> list[RenderableType]:

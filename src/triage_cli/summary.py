@@ -193,8 +193,9 @@ def write_draft(
     return write_private(path, header + tomli_w.dumps(document), force=force)
 
 
-def read_draft(bank: Bank, path: Path | str) -> tuple[dict[str, Value], list[str]]:
-    """The usable answers of a draft (or summary), and a note for each answer dropped.
+def read_draft(bank: Bank, path: Path | str) -> tuple[dict[str, Value], list[str], bool]:
+    """The usable answers of a draft (or summary), a note for each answer dropped, and
+    whether the file is a draft (rather than a chart summary, which is never deleted).
 
     Lenient where `read` is strict: a draft is unfinished, so only answered questions are
     kept, each checked against the bank and the skip logic as the interview would ask it.
@@ -221,7 +222,8 @@ def read_draft(bank: Bank, path: Path | str) -> tuple[dict[str, Value], list[str
             notes.append(f"{question.id}: not asked given the other answers, dropped")
         else:
             kept[question.id] = value
-    return kept, notes
+    meta = document.get("meta")
+    return kept, notes, isinstance(meta, dict) and meta.get("kind") == "draft"
 
 
 def bank_warning(bank: Bank, stored: Stored) -> str | None:

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from triage_cli import ask, render, summary
-from triage_cli.answers import Answers, AnswersError, converter, parse_answers
+from triage_cli.answers import Answers, converter, parse_answers
 from triage_cli.bank import Bank, Question, Value, show_value
 from triage_cli.errors import InputError, OutputError, TriageError
 from triage_cli.scoring import Assessment, Level, assess, imminent_risk
@@ -33,6 +33,7 @@ class Interview:
     export: Path | None = None
     draft: Path | None = None  # the draft this interview resumed from, if any
     crisis_shown: bool = False
+    export_failed: bool = False
     stem_shown: set[str] = field(default_factory=set)
 
     def unanswered(self) -> Question | None:
@@ -63,32 +64,45 @@ def run(
     """The whole interview; returns the exit code (0 done, 130 interrupted)."""
     interview = Interview(bank, console, export=export)
     if resume is not None:
-        interview.answers, notes = summary.read_draft(bank, resume)
-        interview.draft = resume
+        interview.answers, notes, is_draft = summary.read_draft(bank, resume)
+        interview.draft = resume if is_draft else None  # never delete a chart summary
         console.print(f"Resuming {resume}: {len(interview.answers)} answers kept.")
         for note in notes:
             console.print(f"  note: {note}")
-    if client_id is not None and "client_id" not in interview.answers:
+    if client_id is not None:
         value, error = converter(bank.question("client_id"))(client_id)
         if error:
             raise InputError(f"--client-id: {error}")
-        interview.answers["client_id"] = value  # type: ignore[assignment]
+        kept = interview.answers.setdefault("client_id", value)  # type: ignore[arg-type]
+        if kept != value:
+            console.print(f"  note: --client-id {value} ignored: the draft is for {kept}")
     try:
         if not (crisis_check(interview) and ask_all(interview)):
             return finish_early(interview)
         answers = review(interview)
+        if answers is None:
+            return finish_early(interview)
         result = assess(answers)
         console.print(render.result_view(bank, answers.values, result))
         override = ask_override(result)
         if override:
             console.print(render.override_view(bank, answers.values, override))
-        export_summary(interview, answers, result, override, force)
-    except KeyboardInterrupt:
+        exported = export_summary(interview, answers, result, override, force)
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
         save_draft(interview)
         return INTERRUPTED
-    if interview.draft is not None and interview.draft.exists():
+    if not exported and interview.export_failed:
+        save_draft(interview, interrupted=False)  # a failed export must not lose the intake
+    elif not exported and interview.draft is not None:
+        console.print(f"Draft {interview.draft} kept: the summary was not exported.")
+    elif (
+        exported
+        and interview.draft is not None
+        and interview.draft.exists()
+        and interview.draft != exported
+    ):
         interview.draft.unlink()
-        console.print(f"Draft {interview.draft} removed: the interview is complete.")
+        console.print(f"Draft {interview.draft} removed: the summary is in {exported}.")
     return 0
 
 
@@ -141,12 +155,18 @@ def crisis_check(interview: Interview) -> bool:
 def finish_early(interview: Interview) -> int:
     """The emergency result from the answers so far; the draft keeps them for later."""
     interview.console.print(render.emergency_view(interview.bank, interview.answers))
+    if interview.export:
+        interview.console.print(
+            f"Not exported to {interview.export}: the interview stopped before every "
+            "question was asked. Resume the draft to finish it and export."
+        )
     save_draft(interview, interrupted=False)
     return 0
 
 
-def review(interview: Interview) -> Answers:
-    """Show every answer by section; let the coordinator change any before scoring."""
+def review(interview: Interview) -> Answers | None:
+    """Show every answer by section; let the coordinator change any before scoring.
+    None means: go straight to the (emergency) result."""
     bank, console = interview.bank, interview.console
     while True:
         console.print(review_table(interview))
@@ -155,23 +175,24 @@ def review(interview: Interview) -> Answers:
             [("Score now", "score"), ("Change an answer", "edit")],
         )
         if action == "score":
-            try:
-                return parse_answers(bank, interview.answers)
-            except AnswersError as error:  # cannot happen after the wizard; say so if it does
-                console.print(f"[red]{error}[/red]")
-                continue
+            return parse_answers(bank, interview.answers)  # every asked question has an answer
         options = [
             (f"{q.id}: {q.label(interview.answers[q.id])}", q.id)
             for q in bank.questions
             if q.id in interview.answers
         ]
-        qid = ask.choose("Which answer?", options)
+        qid = ask.choose("Which answer?", [*options, ("(back to the review)", "")])
+        if not qid:
+            continue
         question = bank.question(qid)
+        if question.help:
+            console.print(Text(question.help, style="dim"))
         interview.answers[qid] = ask.ask_question(
             question, question.prompt, current=interview.answers[qid]
         )
         interview.prune()
-        ask_all(interview)
+        if not (crisis_check(interview) and ask_all(interview)):
+            return None
 
 
 def review_table(interview: Interview) -> Table:
@@ -194,7 +215,9 @@ def ask_override(result: Assessment) -> summary.Override | None:
     if not ask.confirm("Record a clinician override of the level?", default=False):
         return None
     levels = [(f"{level.title} [{level.code}]", level) for level in Level if level != result.level]
-    level = ask.choose("Override level", levels)
+    level = ask.choose("Override level", [*levels, ("(cancel: no override)", None)])
+    if level is None:
+        return None
     if result.emergency and level < result.level:
         warning = (
             f"The recommendation is an EMERGENCY disposition ({result.level.code}). "
@@ -214,25 +237,43 @@ def export_summary(
     result: Assessment,
     override: summary.Override | None,
     force: bool,
-) -> None:
-    """Write the TOML summary to --export, or where the coordinator says when offered."""
+) -> Path | None:
+    """Write the TOML summary to --export, or where the coordinator says when offered.
+    Returns the path written, or None (then the caller keeps a draft)."""
     console, path = interview.console, interview.export
-    if path is None:
-        if not ask.confirm("Export a TOML summary of this intake?", default=False):
-            return
-        path = Path(ask.text("File", default=f"{answers.client_id}.toml").strip())
-    if path.exists() and not force:
-        force = ask.confirm(f"{path} exists. Replace it?", default=False)
-        if not force:
-            console.print("Not exported.")
-            return
+    if path is None and not ask.confirm("Export a TOML summary of this intake?", default=False):
+        return None
     document = summary.build(interview.bank, answers, result, override=override)
-    try:
-        summary.write(path, document, force=force)
-    except OutputError as error:
-        console.print(f"[red]Not exported: {error}[/red]")
-        return
-    console.print(f"Summary written: {path} (mode 0600)")
+    while True:
+        if path is None:
+            path = Path(ask.text("File", f"{answers.client_id}.toml", _writable_name).strip())
+        replace = force
+        if path.exists() and not force:
+            replace = ask.confirm(f"{path} exists. Replace it?", default=False)
+        if not path.exists() or replace:
+            try:
+                summary.write(path, document, force=replace)
+            except OutputError as error:
+                interview.export_failed = True
+                console.print(f"[red]Not exported: {error}[/red]")
+            else:
+                console.print(f"Summary written: {path} (mode 0600)")
+                return path
+        if not ask.confirm("Export to another file?", default=True):
+            console.print("Not exported.")
+            return None
+        path, force = None, False
+
+
+def _writable_name(raw: str) -> bool | str:
+    name = raw.strip()
+    if not name:
+        return "A file name is needed"
+    if Path(name).is_dir():
+        return f"{name} is a folder; give a file name"
+    if not Path(name).parent.is_dir():
+        return f"no folder {Path(name).parent}"
+    return True
 
 
 def save_draft(interview: Interview, *, interrupted: bool = True) -> None:
@@ -258,6 +299,7 @@ def draft_path(interview: Interview) -> Path:
     """Beside the export if one was asked for, else in the current folder; never clobbers."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     name = str(interview.answers.get("client_id") or "intake")
-    folder = interview.export.parent if interview.export else Path(".")
+    export = interview.export
+    folder = export.parent if export and export.parent.is_dir() else Path(".")
     path = folder / f"{name}.draft.toml"
     return path if not path.exists() else folder / f"{name}.draft-{stamp}.toml"

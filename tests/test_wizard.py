@@ -1,0 +1,902 @@
+"""The interview driven in-process: prompt_toolkit pipe input types into questionary's real
+prompts. Answers and the export, skip logic, validation, review and edit, the crisis banner,
+overrides, Ctrl-C drafts and --resume, and the refusal without a terminal."""
+
+from __future__ import annotations
+
+import io
+import re
+import stat
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+from typer.testing import CliRunner
+
+from triage_cli import ask, render, summary, wizard
+from triage_cli.answers import parse_answers
+from triage_cli.bank import Bank, Question, Value, show_value
+from triage_cli.cli import app
+from triage_cli.errors import InputError
+from triage_cli.scoring import Assessment, Level, assess
+from triage_cli.template import example_answers
+
+runner = CliRunner()
+ENTER, DOWN, CTRL_C, CTRL_D, BACKSPACE = "\r", "\x1b[B", "\x03", "\x04", "\x7f"
+# After the last question: "Score now" at the review, then no override.
+SCORE, NO_OVERRIDE, NO_EXPORT = ENTER, "n", "n"
+CHANGE_AN_ANSWER = DOWN + ENTER
+CONTINUE, STRAIGHT_TO_RESULT = ENTER, DOWN + ENTER
+CRISIS_PROMPT = "Imminent risk. Continue the interview, or go straight to the result?"
+SAFETY_NO: dict[str, Value] = {
+    "cssrs_1": False,
+    "cssrs_2": False,
+    "cssrs_6": False,
+    "harm_others": "none",
+}
+# Answers that meet rule S1 (imminent risk), in bank order, ending with the one that does.
+TRIGGERS: dict[str, dict[str, Value]] = {
+    "cssrs_4": {"cssrs_1": True, "cssrs_2": True, "cssrs_3": False, "cssrs_4": True},
+    "cssrs_5": {
+        "cssrs_1": True,
+        "cssrs_2": True,
+        "cssrs_3": True,
+        "cssrs_4": False,
+        "cssrs_5": True,
+    },
+    "cssrs_6_recent": {"cssrs_1": True, "cssrs_2": False, "cssrs_6": True, "cssrs_6_recent": True},
+    "harm_others": {"harm_others": "plan_or_intent"},
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Keystrokes
+# ---------------------------------------------------------------------------------------------
+
+
+def key_for(question: Question, value: Value, current: Value | None = None) -> str:
+    """The keys answering one prompt; `current` is the answer shown when editing."""
+    shown = current if current is not None else question.default
+    if question.kind == "choice":
+        codes = [choice.code for choice in question.choices]
+        start = codes.index(shown) if shown is not None else 0  # type: ignore[arg-type]
+        steps = codes.index(value) - start  # type: ignore[arg-type]
+        assert steps >= 0, f"{question.id}: {value!r} is above the highlighted answer"
+        return DOWN * steps + ENTER
+    if question.kind == "yesno":
+        return "y" if value else "n"
+    prefilled = "" if shown is None else show_value(shown)
+    return BACKSPACE * len(prefilled) + show_value(value) + ENTER
+
+
+def answer_keys(
+    bank: Bank,
+    typed: Mapping[str, Value],
+    *,
+    given: Mapping[str, Value] | None = None,
+    stop_after: str | None = None,
+) -> str:
+    """Keys answering, in bank order, each question the skip logic asks that `given` lacks."""
+    so_far = dict(given or {})
+    keys = []
+    for question in bank.questions:
+        if question.id in so_far or not question.asked(so_far):
+            continue
+        so_far[question.id] = typed[question.id]
+        keys.append(key_for(question, typed[question.id]))
+        if question.id == stop_after:
+            break
+    return "".join(keys)
+
+
+def asked_ids(bank: Bank, typed: Mapping[str, Value]) -> list[str]:
+    """The questions the skip logic asks for these answers, in bank order."""
+    so_far: dict[str, Value] = {}
+    for question in bank.questions:
+        if question.asked(so_far):
+            so_far[question.id] = typed[question.id]
+    return list(so_far)
+
+
+def up_to(typed: Mapping[str, Value], last: str) -> dict[str, Value]:
+    ids = list(typed)
+    return {qid: typed[qid] for qid in ids[: ids.index(last) + 1]}
+
+
+def in_bank_order(bank: Bank, typed: Mapping[str, Value]) -> dict[str, Value]:
+    """Typed answers reordered as the bank asks them, without answers the skip logic skips."""
+    kept: dict[str, Value] = {}
+    for question in bank.questions:
+        if question.id in typed and question.asked(kept):
+            kept[question.id] = typed[question.id]
+    return kept
+
+
+def with_safety(bank: Bank, safety: Mapping[str, Value]) -> dict[str, Value]:
+    """The example answers with these safety answers instead of all no."""
+    return in_bank_order(bank, example_answers(bank) | SAFETY_NO | dict(safety))
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the wizard
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Session:
+    """One wizard.run: its exit code, the console text, and every prompt shown, in order."""
+
+    code: int
+    output: str
+    asked: list[str] = field(default_factory=list)  # bank question ids
+    prompts: list[str] = field(default_factory=list)  # every prompt's message
+    options: dict[str, list[str]] = field(default_factory=dict)  # select message -> labels
+
+    @property
+    def flat(self) -> str:
+        return flat(self.output)
+
+
+Drive = Callable[..., Session]
+
+
+@pytest.fixture
+def drive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Drive]:
+    """drive(bank, keys, **options) runs the interview in tmp_path with the keys typed ahead.
+
+    Spies wrap (and still call) the real prompts to record what was shown. The pipe is closed
+    after the keys, so a prompt the keys do not answer fails with EOFError instead of hanging.
+    """
+    monkeypatch.chdir(tmp_path)
+    sessions: list[Session] = []
+    real_question, real_choose = ask.ask_question, ask.choose
+    real_confirm, real_text = ask.confirm, ask.text
+
+    def ask_question(question: Question, message: str, current: Value | None = None) -> Value:
+        sessions[-1].asked.append(question.id)
+        return real_question(question, message, current)
+
+    def choose(message: str, options: Any, default: Any = None) -> Any:
+        sessions[-1].prompts.append(message)
+        sessions[-1].options[message] = [label for label, _ in options]
+        return real_choose(message, options, default)
+
+    def confirm(message: str, default: bool = False) -> bool:
+        sessions[-1].prompts.append(message)
+        return real_confirm(message, default)
+
+    def text(message: str, default: str = "", validate: Any = None) -> str:
+        sessions[-1].prompts.append(message)
+        return real_text(message, default, validate)
+
+    for name, spy in [
+        ("ask_question", ask_question),
+        ("choose", choose),
+        ("confirm", confirm),
+        ("text", text),
+    ]:
+        monkeypatch.setattr(ask, name, spy)
+
+    def run(bank: Bank, keys: str, **options: Any) -> Session:
+        session = Session(code=-1, output="")
+        sessions.append(session)
+        out = io.StringIO()
+        console = Console(file=out, width=80, no_color=True, force_terminal=False)
+        settings = {"client_id": None, "resume": None, "export": None, "force": False} | options
+        with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+            pipe.send_text(keys)
+            pipe.close()
+            try:
+                session.code = wizard.run(bank, console, **settings)
+            finally:
+                session.output = out.getvalue()
+        return session
+
+    yield run
+
+
+def flat(text: str) -> str:
+    """Whitespace collapsed, so that text wrapped at 80 columns can be searched."""
+    return " ".join(text.split())
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def load(path: Path) -> dict[str, Any]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def scored(bank: Bank, typed: Mapping[str, Value]) -> Assessment:
+    return assess(parse_answers(bank, dict(typed)))
+
+
+def positions(text: str, *fragments: str) -> list[int]:
+    """Where each fragment first occurs (after the previous one); fails if one is missing."""
+    found, start = [], 0
+    for fragment in fragments:
+        at = text.find(fragment, start)
+        assert at >= 0, f"{fragment!r} missing (or out of order) after offset {start}"
+        found.append(at)
+        start = at + len(fragment)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole interview
+# ---------------------------------------------------------------------------------------------
+
+
+def test_example_interview_recommends_op_and_exports_the_typed_answers(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank)
+    export = tmp_path / "x.toml"
+
+    run = drive(bank, answer_keys(bank, typed) + SCORE + NO_OVERRIDE, export=Path("x.toml"))
+
+    assert run.code == 0, run.output
+    assert run.asked == list(typed)  # each question once, in bank order
+    assert "Recommended level of care: Outpatient (OP) [op]" in run.output
+    titles = [section.title for section in bank.sections]
+    positions(run.output, *(f"Section {n} of 9: {t}" for n, t in enumerate(titles, 1)))
+    phq9 = bank.instruments["phq9"]
+    assert run.flat.count(f"{phq9.name}. {phq9.stem}") == 1
+    assert f"Program: {bank.programs['op'].name}" in run.output
+    assert "[ ]" in run.output
+    assert flat(render.DISCLAIMER) in run.flat
+    assert "Summary written: x.toml (mode 0600)" in run.flat
+    assert mode(export) == 0o600
+    document = load(export)
+    assert document["answers"] == typed
+    assert list(document["answers"]) == list(typed)
+    assert document["recommendation"]["level"] == scored(bank, typed).level.code == "op"
+
+
+def test_sections_are_announced_before_their_first_question(bank: Bank, drive: Drive) -> None:
+    """The header, intro and instrument stem come before the help of the section's first
+    question: the coordinator reads them out first."""
+    typed = example_answers(bank)
+    run = drive(bank, answer_keys(bank, typed) + SCORE + NO_OVERRIDE + NO_EXPORT)
+    safety = next(s for s in bank.sections if s.id == "safety")
+    cssrs = bank.instruments["cssrs"]
+    positions(
+        run.flat,
+        "Section 2 of 9: Safety",
+        flat(safety.intro),
+        flat(f"{cssrs.name}. {cssrs.stem}"),
+        flat(bank.question("cssrs_1").help),
+    )
+
+
+def test_question_prompts_carry_their_position_in_the_section(bank: Bank, drive: Drive) -> None:
+    typed = example_answers(bank)
+    run = drive(bank, answer_keys(bank, typed) + SCORE + NO_OVERRIDE + NO_EXPORT)
+    identification = [q.prompt for q in bank.section_questions("identification")]
+    assert run.prompts[:3] == [f"({k}/3) {prompt}" for k, prompt in enumerate(identification, 1)]
+    phq9 = [p for p in run.prompts if p.endswith(bank.question("phq9_9").prompt)]
+    assert phq9 and phq9[0].startswith("(9/")
+
+
+# ---------------------------------------------------------------------------------------------
+# Skip logic
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("ideation", "follow_ups_asked"), [(False, False), (True, True)])
+def test_cssrs_3_to_5_are_asked_only_after_active_ideation(
+    bank: Bank, drive: Drive, ideation: bool, follow_ups_asked: bool
+) -> None:
+    safety = {"cssrs_2": ideation} | (
+        {"cssrs_3": False, "cssrs_4": False, "cssrs_5": False} if ideation else {}
+    )
+    typed = with_safety(bank, safety)
+    run = drive(bank, answer_keys(bank, typed) + SCORE + NO_OVERRIDE + NO_EXPORT)
+    assert run.code == 0, run.output
+    assert run.asked == asked_ids(bank, typed)
+    for qid in ("cssrs_3", "cssrs_4", "cssrs_5"):
+        assert (qid in run.asked) is follow_ups_asked
+        prompt = bank.question(qid).prompt
+        assert any(p.endswith(prompt) for p in run.prompts) is follow_ups_asked
+
+
+def test_homeless_caller_is_not_asked_about_home_safety(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = in_bank_order(bank, example_answers(bank) | {"housing": "homeless"})
+    export = tmp_path / "x.toml"
+    run = drive(bank, answer_keys(bank, typed) + SCORE + NO_OVERRIDE, export=export)
+    assert run.code == 0, run.output
+    assert "home_safe" not in run.asked
+    answers = load(export)["answers"]
+    assert answers["housing"] == "homeless"
+    assert "home_safe" not in answers
+    assert answers == typed
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("qid", "refused", "accepted", "stored"),
+    [
+        ("age", "7", "40", 40),
+        ("age", "11", "12", 12),
+        ("age", "121", "120", 120),
+        ("age", "forty", "40", 40),
+        ("age", " ", "40", 40),
+        ("client_id", "Jane Doe", "EX-0002", "EX-0002"),
+    ],
+)
+def test_invalid_typed_answer_is_refused_and_the_prompt_stays(
+    bank: Bank,
+    drive: Drive,
+    tmp_path: Path,
+    qid: str,
+    refused: str,
+    accepted: str,
+    stored: Value,
+) -> None:
+    typed = example_answers(bank) | {qid: stored}
+    earlier = list(typed)[: list(typed).index(qid)]
+    keys = answer_keys(bank, typed, stop_after=earlier[-1]) if earlier else ""
+    keys += refused + ENTER + BACKSPACE * len(refused) + accepted + ENTER
+    keys += answer_keys(bank, typed, given=up_to(typed, qid))
+
+    run = drive(bank, keys + SCORE + NO_OVERRIDE, export=Path("x.toml"))
+
+    assert run.code == 0, run.output
+    assert run.asked.count(qid) == 1
+    assert load(tmp_path / "x.toml")["answers"][qid] == stored
+
+
+# ---------------------------------------------------------------------------------------------
+# Review and edit
+# ---------------------------------------------------------------------------------------------
+
+
+def edit_keys(bank: Bank, typed: Mapping[str, Value], qid: str, value: Value) -> str:
+    """At the review: Change an answer, pick `qid` from the list, give it `value`."""
+    index = list(typed).index(qid)
+    return CHANGE_AN_ANSWER + DOWN * index + ENTER + key_for(bank.question(qid), value, typed[qid])
+
+
+def test_review_lists_every_answer_in_bank_order(bank: Bank, drive: Drive) -> None:
+    typed = example_answers(bank)
+    keys = answer_keys(bank, typed) + edit_keys(bank, typed, "client_id", "EX-0001")
+    run = drive(bank, keys + SCORE + NO_OVERRIDE + NO_EXPORT)
+    assert run.code == 0, run.output
+    *listed, back = run.options["Which answer?"]
+    assert back == "(back to the review)"
+    assert [label.split(":")[0] for label in listed] == list(typed)
+    age = bank.question("age")
+    assert listed[1] == f"age: {age.label(typed['age'])}"
+    # The review table shows each answer as id=value, section by section.
+    assert "client_id=EX-0001" in run.output
+    assert "housing=stable" in run.output
+
+
+def test_changing_housing_to_homeless_drops_home_safe(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank)
+    assert typed["home_safe"] is True
+    export = tmp_path / "x.toml"
+    keys = answer_keys(bank, typed) + edit_keys(bank, typed, "housing", "homeless")
+
+    run = drive(bank, keys + SCORE + NO_OVERRIDE, export=export)
+
+    assert run.code == 0, run.output
+    assert run.asked == [*typed, "housing"]
+    answers = load(export)["answers"]
+    assert answers["housing"] == "homeless"
+    assert "home_safe" not in answers
+    expected = in_bank_order(bank, typed | {"housing": "homeless"})
+    assert answers == expected
+    assert load(export)["recommendation"]["level"] == scored(bank, expected).level.code
+
+
+def test_changing_withdrawal_to_mild_asks_whether_it_is_complicated(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank)
+    assert "withdrawal_complicated" not in typed
+    export = tmp_path / "x.toml"
+    keys = answer_keys(bank, typed) + edit_keys(bank, typed, "withdrawal_now", "mild") + "n"
+
+    run = drive(bank, keys + SCORE + NO_OVERRIDE, export=export)
+
+    assert run.code == 0, run.output
+    assert run.asked == [*typed, "withdrawal_now", "withdrawal_complicated"]
+    document = load(export)
+    assert document["answers"]["withdrawal_now"] == "mild"
+    assert document["answers"]["withdrawal_complicated"] is False
+    expected = in_bank_order(
+        bank, typed | {"withdrawal_now": "mild", "withdrawal_complicated": False}
+    )
+    assert document["answers"] == expected
+    assert document["recommendation"]["withdrawal_management"] == "ambulatory"
+
+
+def test_changing_a_typed_answer_starts_from_the_current_one(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    """The edit prompt is prefilled with the answer given: backspaces clear it."""
+    typed = example_answers(bank)
+    export = tmp_path / "x.toml"
+    keys = answer_keys(bank, typed) + edit_keys(bank, typed, "age", 61)
+    run = drive(bank, keys + SCORE + NO_OVERRIDE, export=export)
+    assert run.code == 0, run.output
+    assert load(export)["answers"]["age"] == 61
+
+
+# ---------------------------------------------------------------------------------------------
+# Imminent risk
+# ---------------------------------------------------------------------------------------------
+
+
+BANNER_LINES = ("EMERGENCY", "Do not leave the person alone", "988", "911")
+
+
+def test_crisis_banner_shows_the_moment_risk_is_imminent_then_leads_the_result(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = with_safety(bank, TRIGGERS["cssrs_4"] | {"cssrs_5": False})
+    export = tmp_path / "x.toml"
+    stop = answer_keys(bank, typed, stop_after="cssrs_4")
+    rest = answer_keys(bank, typed, given=up_to(typed, "cssrs_4"))
+
+    run = drive(bank, stop + CONTINUE + rest + SCORE + NO_OVERRIDE, export=export)
+
+    assert run.code == 0, run.output
+    assert run.options[CRISIS_PROMPT] == ["Continue the interview", "Go straight to the result"]
+    # Right after the cssrs_4 answer: before cssrs_5 and the PHQ-9 are asked.
+    assert (
+        run.prompts.index(CRISIS_PROMPT)
+        == run.prompts.index(
+            next(p for p in run.prompts if p.endswith(bank.question("cssrs_4").prompt))
+        )
+        + 1
+    )
+    phq9 = bank.instruments["phq9"]
+    positions(
+        run.flat,
+        flat(bank.question("cssrs_4").help),
+        *BANNER_LINES,
+        flat(bank.question("cssrs_5").help),
+        "Section 3 of 9",
+        flat(phq9.stem),
+    )
+    # Shown once mid-interview, once leading the result.
+    assert run.output.count("EMERGENCY: imminent risk") == 2
+    result = run.output[run.output.index("Section 9 of 9") :]
+    positions(result, "EMERGENCY: imminent risk", *BANNER_LINES[1:], "Recommended level of care")
+    assert "Recommended level of care: Inpatient / emergency care [inpatient]" in result
+    recommendation = load(export)["recommendation"]
+    assert recommendation["level"] == "inpatient"
+    assert recommendation["emergency"] is True
+    assert "S1" in recommendation["rules"]
+
+
+def test_crisis_prompt_is_offered_only_once(bank: Bank, drive: Drive) -> None:
+    """cssrs_4 and then cssrs_5 and harm_others all meet S1: one banner mid-interview."""
+    typed = with_safety(
+        bank, TRIGGERS["cssrs_4"] | {"cssrs_5": True, "harm_others": "plan_or_intent"}
+    )
+    stop = answer_keys(bank, typed, stop_after="cssrs_4")
+    rest = answer_keys(bank, typed, given=up_to(typed, "cssrs_4"))
+    run = drive(bank, stop + CONTINUE + rest + SCORE + NO_OVERRIDE + NO_EXPORT)
+    assert run.code == 0, run.output
+    assert run.prompts.count(CRISIS_PROMPT) == 1
+    assert run.output.count("EMERGENCY: imminent risk") == 2
+
+
+def test_no_crisis_banner_without_imminent_risk(bank: Bank, drive: Drive) -> None:
+    """Passive ideation, a past attempt and thoughts of harming others are not S1."""
+    typed = with_safety(
+        bank,
+        {"cssrs_1": True, "cssrs_2": False, "cssrs_6": True, "cssrs_6_recent": False}
+        | {"harm_others": "thoughts"},
+    )
+    run = drive(bank, answer_keys(bank, typed) + SCORE + NO_OVERRIDE + NO_EXPORT)
+    assert run.code == 0, run.output
+    assert CRISIS_PROMPT not in run.prompts
+    assert "EMERGENCY" not in run.output
+    assert scored(bank, typed).emergency is False
+
+
+@pytest.mark.parametrize("trigger", list(TRIGGERS))
+def test_going_straight_to_the_result_gives_inpatient_and_keeps_a_draft(
+    bank: Bank, drive: Drive, tmp_path: Path, trigger: str
+) -> None:
+    typed = with_safety(bank, TRIGGERS[trigger])
+    given = up_to(typed, trigger)
+
+    run = drive(bank, answer_keys(bank, typed, stop_after=trigger) + STRAIGHT_TO_RESULT)
+
+    assert run.code == 0, run.output
+    assert run.asked == list(given)
+    assert run.prompts[-1] == CRISIS_PROMPT  # no review, override or export offer
+    positions(
+        run.flat,
+        "EMERGENCY: imminent risk",
+        "Do not leave the person alone",
+        "Recommended level of care: Inpatient / emergency care [inpatient]",
+        f"S1 imminent-risk: {trigger} = {show_value(typed[trigger])}",
+        f"Program: {bank.programs['inpatient'].name}",
+        flat(render.DISCLAIMER),
+    )
+    # The banner is printed twice: mid-interview, and leading the early result.
+    assert run.output.count("EMERGENCY: imminent risk") == 2
+    draft = tmp_path / "EX-0001.draft.toml"
+    assert f"Draft saved: {draft.name}" in run.flat
+    assert mode(draft) == 0o600
+    assert load(draft)["answers"] == given
+    assert sorted(p.name for p in tmp_path.iterdir()) == [draft.name]
+
+
+def test_going_straight_to_the_result_after_an_edit_at_the_review(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank)
+    keys = answer_keys(bank, typed) + edit_keys(bank, typed, "cssrs_2", True)
+    keys += "n" + "y"  # cssrs_3 no, cssrs_4 yes: imminent risk
+    run = drive(bank, keys + STRAIGHT_TO_RESULT + SCORE + NO_OVERRIDE + NO_EXPORT)
+    assert run.code == 0, run.output
+    assert CRISIS_PROMPT in run.prompts
+    assert "problem(s) in the answers" not in run.output
+    assert "Recommended level of care: Inpatient / emergency care [inpatient]" in run.output
+
+
+# ---------------------------------------------------------------------------------------------
+# Clinician override
+# ---------------------------------------------------------------------------------------------
+
+
+def override_keys(levels_offered: list[Level], level: Level, reason: str, note: str) -> str:
+    reasons = list(summary.OVERRIDE_REASONS)
+    return (
+        "y"
+        + DOWN * levels_offered.index(level)
+        + ENTER
+        + DOWN * reasons.index(reason)
+        + ENTER
+        + note
+        + ENTER
+        + "JD"
+        + ENTER
+    )
+
+
+def test_override_is_kept_beside_an_unchanged_recommendation(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank)
+    answers = parse_answers(bank, typed)
+    a = assess(answers)
+    offered = [level for level in Level if level != a.level]
+    note = "Seen by the psychiatrist today"
+    export = tmp_path / "x.toml"
+    keys = answer_keys(bank, typed) + SCORE
+    keys += override_keys(offered, Level.PHP, "clinical_judgement", note)
+
+    run = drive(bank, keys, export=export)
+
+    assert run.code == 0, run.output
+    assert run.options["Override level"] == [
+        *(f"{level.title} [{level.code}]" for level in offered),
+        "(cancel: no override)",
+    ]
+    assert run.options["Reason"] == list(summary.OVERRIDE_REASONS.values())
+    assert (
+        f"Clinician override: Partial hospitalization (PHP) [php], Clinical judgement: {note}"
+        in run.flat
+    )
+    document = load(export)
+    assert document["override"] == {
+        "level": "php",
+        "reason": "clinical_judgement",
+        "note": note,
+        "by": "JD",
+        "reason_text": "Clinical judgement",
+    }
+    unchanged = summary.build(bank, answers, a)["recommendation"]
+    assert document["recommendation"] == unchanged
+    assert document["recommendation"]["level"] == "op"
+    assert document["checklist"]["level"] == "php"
+    assert document["program"]["name"] == bank.programs["php"].name
+
+
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_overriding_an_emergency_to_a_lower_level_asks_again(
+    bank: Bank, drive: Drive, tmp_path: Path, confirmed: bool
+) -> None:
+    typed = with_safety(bank, TRIGGERS["harm_others"])
+    stop = answer_keys(bank, typed, stop_after="harm_others")
+    rest = answer_keys(bank, typed, given=up_to(typed, "harm_others"))
+    export = tmp_path / "x.toml"
+    keys = stop + CONTINUE + rest + SCORE + "y" + ENTER + ("y" if confirmed else "n")
+    if confirmed:
+        keys += ENTER + "" + ENTER + "" + ENTER  # first reason, no note, no initials
+
+    run = drive(bank, keys, export=export)
+
+    assert run.code == 0, run.output
+    warning = (
+        "The recommendation is an EMERGENCY disposition (inpatient). Record the lower level op "
+        "anyway?"
+    )
+    assert warning in run.prompts
+    assert run.options["Override level"][0] == "Outpatient (OP) [op]"
+    document = load(export)
+    assert document["recommendation"]["level"] == "inpatient"
+    assert document["recommendation"]["emergency"] is True
+    if confirmed:
+        assert document["override"] == {
+            "level": "op",
+            "reason": "patient_preference",
+            "reason_text": "Patient preference",
+        }
+        assert document["checklist"]["level"] == "op"
+    else:
+        assert "override" not in document
+        assert "Clinician override" not in run.output
+        assert "Reason" not in run.prompts
+        assert document["checklist"]["level"] == "inpatient"
+
+
+# ---------------------------------------------------------------------------------------------
+# Exporting
+# ---------------------------------------------------------------------------------------------
+
+
+def test_export_offer_writes_the_client_id_file_by_default(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank)
+    run = drive(bank, answer_keys(bank, typed) + SCORE + NO_OVERRIDE + "y" + ENTER)
+    assert run.code == 0, run.output
+    assert "Export a TOML summary of this intake?" in run.prompts
+    written = tmp_path / "EX-0001.toml"
+    assert mode(written) == 0o600
+    assert load(written)["answers"] == typed
+
+
+def test_declining_the_export_offer_writes_nothing(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank)
+    run = drive(bank, answer_keys(bank, typed) + SCORE + NO_OVERRIDE + NO_EXPORT)
+    assert run.code == 0, run.output
+    assert list(tmp_path.iterdir()) == []
+    assert "Summary written" not in run.output
+
+
+@pytest.mark.parametrize(("replace", "force"), [("n", False), ("y", False), ("", True)])
+def test_existing_export_is_replaced_only_when_confirmed_or_forced(
+    bank: Bank, drive: Drive, tmp_path: Path, replace: str, force: bool
+) -> None:
+    typed = example_answers(bank)
+    export = tmp_path / "x.toml"
+    export.write_text("kept = true\n", encoding="utf-8")
+    keys = answer_keys(bank, typed) + SCORE + NO_OVERRIDE + replace
+    if replace == "n":
+        keys += "n"  # "Export to another file?"
+    run = drive(bank, keys, export=export, force=force)
+    assert run.code == 0, run.output
+    asked_to_replace = f"{export} exists. Replace it?" in run.prompts
+    assert asked_to_replace is not force
+    if replace == "n":
+        assert export.read_text(encoding="utf-8") == "kept = true\n"
+        assert "Not exported." in run.output
+    else:
+        assert load(export)["answers"] == typed
+        assert mode(export) == 0o600
+
+
+def test_failed_export_offers_another_file_and_keeps_a_draft(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank)
+    keys = answer_keys(bank, typed) + SCORE + NO_OVERRIDE + "n"  # no other file
+    run = drive(bank, keys, export=Path("gone/x.toml"))
+    assert run.code == 0, run.output
+    assert "Not exported: cannot write in gone" in run.flat
+    assert "Export to another file?" in run.prompts
+    assert [load(d)["answers"] for d in tmp_path.rglob("*.draft*.toml")] == [typed]
+
+
+def test_failed_export_can_go_to_another_file(bank: Bank, drive: Drive, tmp_path: Path) -> None:
+    typed = example_answers(bank)
+    keys = answer_keys(bank, typed) + SCORE + NO_OVERRIDE + "y" + "\x7f" * 20 + "saved.toml\r"
+    run = drive(bank, keys, export=Path("gone/x.toml"))
+    assert run.code == 0, run.output
+    assert load(tmp_path / "saved.toml")["answers"] == typed
+    assert not list(tmp_path.rglob("*.draft*.toml"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Ctrl-C, drafts and --resume
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "last_answered",
+    [
+        "client_id",  # interrupted at an integer prompt
+        "cssrs_1",  # at a yes/no
+        "gad7_3",  # at a choice, mid-instrument
+        "referral",  # at the review
+    ],
+)
+def test_ctrl_c_saves_a_draft_that_resume_completes(
+    bank: Bank, drive: Drive, tmp_path: Path, last_answered: str
+) -> None:
+    typed = example_answers(bank)
+    given = up_to(typed, last_answered)
+
+    stopped = drive(bank, answer_keys(bank, typed, stop_after=last_answered) + CTRL_C)
+
+    assert stopped.code == wizard.INTERRUPTED == 130
+    drafts = list(tmp_path.glob("*.draft.toml"))
+    assert [d.name for d in drafts] == ["EX-0001.draft.toml"]
+    draft = drafts[0]
+    assert mode(draft) == 0o600
+    assert load(draft)["answers"] == given
+    assert f"Continue with: triage interview --resume {draft.name}" in stopped.flat
+
+    rest = answer_keys(bank, typed, given=given)
+    resumed = drive(
+        bank, rest + SCORE + NO_OVERRIDE, resume=Path(draft.name), export=Path("resumed.toml")
+    )
+    assert resumed.code == 0, resumed.output
+    assert f"Resuming {draft.name}: {len(given)} answers kept." in resumed.flat
+    assert resumed.asked == [qid for qid in typed if qid not in given]
+    assert not draft.exists()
+    assert f"Draft {draft.name} removed: the summary is in" in resumed.flat
+
+    whole = drive(
+        bank, answer_keys(bank, typed) + SCORE + NO_OVERRIDE, export=tmp_path / "whole.toml"
+    )
+    assert whole.code == 0, whole.output
+    after_resume, uninterrupted = load(tmp_path / "resumed.toml"), load(tmp_path / "whole.toml")
+    for table in ("answers", "recommendation", "ratings", "scores"):
+        assert after_resume[table] == uninterrupted[table], table
+    assert after_resume["answers"] == typed
+
+
+def test_a_resumed_draft_is_kept_when_the_summary_is_not_exported(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank)
+    drive(bank, answer_keys(bank, typed, stop_after="age") + CTRL_C)
+    draft = tmp_path / "EX-0001.draft.toml"
+    rest = answer_keys(bank, typed, given=up_to(typed, "age"))
+    run = drive(bank, rest + SCORE + NO_OVERRIDE + NO_EXPORT, resume=Path(draft.name))
+    assert run.code == 0, run.output
+    assert draft.exists()
+    assert f"Draft {draft.name} kept" in run.flat
+
+
+def test_resuming_from_a_chart_summary_never_deletes_it(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank)
+    chart = tmp_path / "chart.toml"
+    drive(bank, answer_keys(bank, typed) + SCORE + NO_OVERRIDE, export=chart)
+    before = chart.read_bytes()
+    run = drive(bank, SCORE + NO_OVERRIDE, resume=chart, export=tmp_path / "again.toml")
+    assert run.code == 0, run.output
+    assert chart.read_bytes() == before
+    assert load(tmp_path / "again.toml")["answers"] == typed
+
+
+def test_an_edit_that_makes_risk_imminent_shows_the_banner_at_once(
+    bank: Bank, drive: Drive
+) -> None:
+    typed = example_answers(bank)
+    keys = answer_keys(bank, typed) + edit_keys(bank, typed, "harm_others", "plan_or_intent")
+    run = drive(bank, keys + STRAIGHT_TO_RESULT)
+    assert run.code == 0, run.output
+    assert CRISIS_PROMPT in run.prompts
+    assert "S1 imminent-risk: harm_others = plan_or_intent" in run.flat
+
+
+def test_second_interruption_updates_the_same_draft(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank)
+    first = up_to(typed, "age")
+    drive(bank, answer_keys(bank, typed, stop_after="age") + CTRL_C)
+    draft = tmp_path / "EX-0001.draft.toml"
+
+    run = drive(
+        bank,
+        answer_keys(bank, typed, given=first, stop_after="cssrs_2") + CTRL_C,
+        resume=draft,
+    )
+
+    assert run.code == 130
+    assert [p.name for p in tmp_path.glob("*.draft*")] == [draft.name]
+    assert load(draft)["answers"] == up_to(typed, "cssrs_2")
+
+
+def test_draft_goes_beside_the_export_and_never_clobbers(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank)
+    folder = tmp_path / "charts"
+    folder.mkdir()
+    keys = answer_keys(bank, typed, stop_after="age") + CTRL_C
+    drive(bank, keys, export=folder / "x.toml")
+    drive(bank, keys, export=folder / "x.toml")
+    drafts = sorted(p.name for p in folder.iterdir())
+    assert len(drafts) == 2
+    assert re.fullmatch(r"EX-0001\.draft-\d{8}-\d{6}\.toml", drafts[0])
+    assert drafts[1] == "EX-0001.draft.toml"
+    for name in drafts:
+        assert load(folder / name)["answers"] == up_to(typed, "age")
+    assert not list(tmp_path.glob("*.toml"))
+
+
+def test_ctrl_c_at_the_first_prompt_writes_nothing(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    run = drive(bank, CTRL_C, export=tmp_path / "x.toml")
+    assert run.code == 130
+    assert run.asked == ["client_id"]
+    assert "No answers yet: nothing saved." in run.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_client_id_option_answers_the_first_question(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank) | {"client_id": "EX-0042"}
+    export = tmp_path / "x.toml"
+    keys = answer_keys(bank, typed, given={"client_id": "EX-0042"})
+    run = drive(bank, keys + SCORE + NO_OVERRIDE, client_id="EX-0042", export=export)
+    assert run.code == 0, run.output
+    assert "client_id" not in run.asked
+    assert load(export)["answers"]["client_id"] == "EX-0042"
+
+
+def test_client_id_option_is_validated_like_the_question(bank: Bank, drive: Drive) -> None:
+    with pytest.raises(InputError, match="--client-id"):
+        drive(bank, "", client_id="Jane Doe")
+
+
+def test_ctrl_d_at_a_text_prompt_keeps_the_answers_like_ctrl_c(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    run = drive(bank, "EX-0009" + ENTER + CTRL_D)
+    assert run.code == 130
+    assert load(tmp_path / "EX-0009.draft.toml")["answers"] == {"client_id": "EX-0009"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Without a terminal
+# ---------------------------------------------------------------------------------------------
+
+
+def test_interview_without_a_terminal_refuses_and_points_to_batch_and_score(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["interview", "--export", "x.toml"], input="EX-0001\n")
+    assert result.exit_code == 2, result.output
+    assert "needs a terminal" in result.output
+    assert "`triage batch" in result.output
+    assert "`triage score" in result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
