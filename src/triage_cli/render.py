@@ -212,9 +212,9 @@ def _reasons(a: Assessment) -> RenderableType:
 
 def _ratings(a: Assessment) -> RenderableType:
     """A small bar chart: name, bar, value, then (wrapped) the answers that set it."""
-    table = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))
-    table.add_column(no_wrap=True, min_width=24)
-    table.add_column(no_wrap=True, min_width=7)
+    table = Table.grid(padding=(0, 2))  # a grid lays out the same on every rich version
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
     table.add_column(style="dim", ratio=1)
     for letter, value in a.ratings.items():
         table.add_row(
