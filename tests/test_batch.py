@@ -846,12 +846,35 @@ def test_summary_without_emergencies_starts_with_the_counts(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("flag", ["--quiet", "-q"])
-def test_quiet_prints_no_summary(tmp_path: Path, flag: str) -> None:
+def test_quiet_prints_only_the_emergency_line(tmp_path: Path, flag: str) -> None:
     source = write_input(tmp_path, csv_text(row("A-1"), row("S-7", s1_case("S-7"))))
     result = batch(source, flag)
     assert_exit(result, 0)
-    assert result.stderr == ""
+    [line] = stderr_lines(result)
+    assert line.startswith("EMERGENCY: 1 client(s)") and line.endswith(": S-7")
     assert ids_of(read_csv(tmp_path / "answers.results.csv")) == ["A-1", "S-7"]
+
+
+@pytest.mark.parametrize("flag", ["--quiet", "-q"])
+def test_quiet_without_emergencies_prints_nothing(tmp_path: Path, flag: str) -> None:
+    source = write_input(tmp_path, csv_text(row("A-1"), row("A-2")))
+    result = batch(source, flag)
+    assert_exit(result, 0)
+    assert result.stderr == ""
+
+
+def test_a_rejected_row_that_meets_imminent_risk_is_still_an_emergency(tmp_path: Path) -> None:
+    """cssrs_4 = yes with an invalid payer: the row cannot be scored, but S1 holds anyway."""
+    rows = [row("A-1"), row("S-8", s1_case("S-8"), payer="bcbs"), row("Jane Doe", s1_case("x"))]
+    source = write_input(tmp_path, csv_text(*rows))
+    result = batch(source, "-q")
+    assert_exit(result, 1)
+    [line] = stderr_lines(result)
+    assert line.startswith("EMERGENCY: 2 rejected row(s) meet imminent risk")
+    assert line.endswith(": S-8 (line 3), line 4")  # an invalid client id is never echoed
+    safety = [e for e in read_errors(tmp_path / "answers.errors.csv") if e[2] == "(safety)"]
+    assert [(e[0], e[1]) for e in safety] == [(3, "S-8"), (4, "")]
+    assert "same-day emergency evaluation" in safety[0][3]
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(

@@ -688,3 +688,45 @@ def test_rescoring_an_overridden_summary_keeps_the_recommendation(
     assert_exit(result, 0)
     assert "Re-scored: same recommendation as stored (op)." in result.stdout
     assert "warning" not in result.stderr
+
+
+def test_invalid_answers_that_meet_imminent_risk_still_show_the_crisis_banner(
+    bank: Bank, tmp_path: Path
+) -> None:
+    typed = example_answers(bank) | {"cssrs_2": True, "cssrs_3": False, "cssrs_4": False}
+    typed |= {"cssrs_5": True, "payer": "bcbs"}
+    result = score(write_answers_only(tmp_path / "s1.toml", typed))
+    assert_exit(result, 1)
+    assert "EMERGENCY: imminent risk" in result.stderr
+    assert "988" in result.stderr
+    assert result.stderr.index("988") < result.stderr.index("payer: expected one of")
+
+
+def test_invalid_answers_without_imminent_risk_show_no_banner(bank: Bank, tmp_path: Path) -> None:
+    typed = example_answers(bank) | {"payer": "bcbs"}
+    result = score(write_answers_only(tmp_path / "bad.toml", typed))
+    assert_exit(result, 1)
+    assert "EMERGENCY" not in result.stderr
+
+
+def test_rescoring_keeps_a_clinician_override(bank: Bank, tmp_path: Path) -> None:
+    override = summary.Override("iop", "patient_preference", "prefers evenings")
+    first = write_summary(bank, example_answers(bank), tmp_path / "ov.toml", override=override)
+    result = score(first, "--export", tmp_path / "again.toml")
+    assert_exit(result, 0)
+    assert "Clinician override: Intensive outpatient (IOP) [iop]" in result.stdout
+    again = tomllib.loads((tmp_path / "again.toml").read_text(encoding="utf-8"))
+    assert again["override"]["level"] == "iop"
+    assert again["override"]["note"] == "prefers evenings"
+    assert again["recommendation"]["level"] == "op"
+    assert again["checklist"]["level"] == "iop"
+
+
+def test_an_unusable_override_is_an_error_not_dropped(bank: Bank, tmp_path: Path) -> None:
+    path = write_summary(bank, example_answers(bank), tmp_path / "s.toml")
+    path.write_text(
+        path.read_text(encoding="utf-8") + '\n[override]\nlevel = "spa"\n', encoding="utf-8"
+    )
+    result = score(path)
+    assert_exit(result, 2)
+    assert "[override] needs a level" in result.output

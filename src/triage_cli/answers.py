@@ -26,9 +26,13 @@ class Problem:
     value: str
     message: str
 
+    @property
+    def text(self) -> str:
+        """The message with the value given, when it may be shown."""
+        return f"{self.message} (got {self.value!r})" if self.value else self.message
+
     def __str__(self) -> str:
-        given = f" (got {self.value!r})" if self.value else ""
-        return f"{self.field}: {self.message}{given}"
+        return f"{self.field}: {self.text}"
 
 
 class AnswersError(TriageError):
@@ -36,9 +40,15 @@ class AnswersError(TriageError):
 
     exit_code = 1
 
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the answers", [str(p) for p in problems])
+    def __init__(
+        self, problems: list[Problem], values: Mapping[str, Value] | None = None, source: str = ""
+    ) -> None:
+        where = f"{source}: " if source else ""
+        super().__init__(
+            f"{where}{len(problems)} problem(s) in the answers", [str(p) for p in problems]
+        )
         self.problems = problems
+        self.values = dict(values or {})  # the answers that were valid: safety still checks them
 
 
 @dataclass(frozen=True)
@@ -309,9 +319,9 @@ def _answered_but_skipped(
     )
 
 
-def parse_answers(bank: Bank, raw: Mapping[str, object]) -> Answers:
+def parse_answers(bank: Bank, raw: Mapping[str, object], source: str = "") -> Answers:
     """Validate raw answers against the bank; raise AnswersError listing every problem."""
     values, problems = check_answers(bank, raw)
     if problems:
-        raise AnswersError(problems)
+        raise AnswersError(problems, values, source)
     return Answers(MappingProxyType(values))

@@ -15,7 +15,7 @@ from typing import TextIO
 from triage_cli.answers import Answers, check_row
 from triage_cli.bank import Bank
 from triage_cli.errors import InputError
-from triage_cli.scoring import Assessment, assess
+from triage_cli.scoring import Assessment, assess, imminent_risk
 
 RESULT_COLUMNS = (
     "client_id", "level", "emergency", "withdrawal_management", "composite",
@@ -26,7 +26,11 @@ RESULT_COLUMNS = (
 ERROR_COLUMNS = ("line", "client_id", "field", "problem")
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {"tab": "\t", "\\t": "\t"}
-EMERGENCY_LISTED = 20  # client ids named in the summary; the rest are counted
+EMERGENCY_LISTED = 20
+REJECTED_EMERGENCY = (
+    "the valid answers meet imminent risk (rule S1): arrange a same-day emergency evaluation "
+    "now; fix the other answers and score the row again"
+)  # client ids named in the summary; the rest are counted
 
 
 def result_row(client_id: str, a: Assessment) -> list[object]:
@@ -112,6 +116,7 @@ class Report:
     problems: int = 0
     emergency: int = 0
     emergency_ids: list[str] = field(default_factory=list)
+    rejected_emergency: list[str] = field(default_factory=list)  # rejected rows that meet S1
     levels: Counter[str] = field(default_factory=Counter)
     withdrawal: Counter[str] = field(default_factory=Counter)
     duplicates: Counter[str] = field(default_factory=Counter)
@@ -191,12 +196,12 @@ def score_rows(
             report.rejected += 1
             report.problems += len(problems)
             for problem in problems:
-                text = (
-                    f"{problem.message} (got {problem.value!r})"
-                    if problem.value
-                    else problem.message
+                on_error(line, client_id, problem.field, problem.text)
+            if imminent_risk(values):  # safety does not wait for the other answers to be fixed
+                report.rejected_emergency.append(
+                    f"{client_id} (line {line})" if client_id else f"line {line}"
                 )
-                on_error(line, client_id, problem.field, text)
+                on_error(line, client_id, "(safety)", REJECTED_EMERGENCY)
             continue
         assessment = assess(Answers(values))
         report.scored += 1
@@ -257,8 +262,9 @@ def run_batch(
             f"{source.name}: not {error.encoding} text{where}: {error.reason}. "
             "Save it as UTF-8, or pass --encoding (e.g. --encoding latin-1)"
         ) from None
-    if not options.quiet:
-        stderr.write(summary(report, results.name, errors.path if report.rejected else None))
+    stderr.write(
+        summary(report, results.name, errors.path if report.rejected else None, options.quiet)
+    )
     return 1 if report.rejected else 0
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from triage_cli.batch import ERROR_COLUMNS, BatchOptions, Report
+from triage_cli.batch import EMERGENCY_LISTED, ERROR_COLUMNS, BatchOptions, Report
 from triage_cli.errors import InputError, OutputError
 from triage_cli.files import atomic_text
 
@@ -150,8 +150,9 @@ def progress_rows(
                 progress.update(task, completed=source.raw.tell(), rows=count, rate=rate)
 
 
-def summary(report: Report, results: str, errors: str | None) -> str:
-    """The end-of-run summary: emergencies first, then counts, warnings and where things went."""
+def summary(report: Report, results: str, errors: str | None, quiet: bool = False) -> str:
+    """The end-of-run summary: emergencies first (even with --quiet), then counts, warnings
+    and where things went."""
     lines = []
     if report.emergency:
         more = report.emergency - len(report.emergency_ids)
@@ -160,6 +161,17 @@ def summary(report: Report, results: str, errors: str | None) -> str:
             f"EMERGENCY: {report.emergency} client(s) need same-day emergency evaluation "
             f"(988 Suicide & Crisis Lifeline; 911 for immediate danger): {named}"
         )
+    if report.rejected_emergency:
+        shown = report.rejected_emergency[:EMERGENCY_LISTED]
+        more = len(report.rejected_emergency) - len(shown)
+        lines.append(
+            f"EMERGENCY: {len(report.rejected_emergency)} rejected row(s) meet imminent risk in "
+            "their valid answers: same-day emergency evaluation, then fix and re-score: "
+            + ", ".join(shown)
+            + (f" and {more} more" if more > 0 else "")
+        )
+    if quiet:
+        return "".join(line + "\n" for line in lines)
     lines.append(
         f"{report.rows:,} rows read: {report.scored:,} scored, {report.rejected:,} rejected"
     )

@@ -10,12 +10,16 @@ import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from triage_cli import __version__
 from triage_cli.errors import TriageError
+
+if TYPE_CHECKING:
+    from triage_cli.bank import Bank
+    from triage_cli.summary import Stored
 
 app = typer.Typer(
     name="triage",
@@ -166,13 +170,15 @@ def score(
 
     with reporting():
         bank = load_bank(questions)
-        stored = summary.read(bank, file)
+        stored = _read_with_safety(bank, file)
         earlier = summary.read(bank, previous) if previous else None
         assessment = assess(stored.answers)
         notes = [w for w in (summary.bank_warning(bank, stored),) if w]
         changes = summary.recommendation_changes(stored, assessment)
         if export:
-            document = summary.build(bank, stored.answers, assessment, previous=earlier)
+            document = summary.build(
+                bank, stored.answers, assessment, override=stored.override, previous=earlier
+            )
             summary.write(export, document, force=force)
     for note in notes:
         typer.echo(f"warning: {note}", err=True)
@@ -192,14 +198,31 @@ def score(
         from triage_cli.render import comparison_view, console, rescore_note, result_view
 
         out = console()
+        out.print(result_view(bank, stored.answers.values, assessment, override=stored.override))
         if stored.recommendation:
             out.print(rescore_note(stored.recommendation, changes))
-        out.print(result_view(bank, stored.answers.values, assessment))
         if earlier is not None:
             old = assess(earlier.answers)
             out.print(comparison_view(earlier, old, assessment))
     if export:
         typer.echo(f"summary written: {export} (mode 0600)", err=True)
+
+
+def _read_with_safety(bank: "Bank", file: Path) -> "Stored":
+    """summary.read, but invalid answers that still meet imminent risk show the crisis
+    banner before the list of problems: safety does not wait for a clean file."""
+    from triage_cli import summary
+    from triage_cli.answers import AnswersError
+    from triage_cli.scoring import imminent_risk
+
+    try:
+        return summary.read(bank, file)
+    except AnswersError as error:
+        if imminent_risk(error.values):
+            from triage_cli.render import console, crisis_banner
+
+            console(stderr=True).print(crisis_banner())
+        raise
 
 
 class Format(StrEnum):

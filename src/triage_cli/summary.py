@@ -16,6 +16,7 @@ from triage_cli.errors import InputError
 from triage_cli.files import write_private
 from triage_cli.scoring import RATING_NAMES, Assessment, Level, assess
 
+LEVEL_CODES = tuple(level.code for level in Level)
 HEADER = (
     "# triage-cli summary: decision support, not a diagnosis.\n"
     "# Contains health information: keep it where the chart is kept.\n"
@@ -57,6 +58,7 @@ class Stored:
     recommendation: Mapping[str, Any]
     ratings: Mapping[str, Any]
     scores: Mapping[str, Any]
+    override: Override | None = None
 
     @property
     def created(self) -> datetime | None:
@@ -164,13 +166,32 @@ def read(bank: Bank, path: Path | str) -> Stored:
     raw = document.get("answers")
     if not isinstance(raw, dict):
         raise InputError(f"{path}: no [answers] table (expected answer ids and values in one)")
-    tables = {name: document.get(name, {}) for name in ("meta", "recommendation", "ratings")}
-    tables["scores"] = document.get("scores", {})
+    tables = {
+        name: table if isinstance(table := document.get(name), dict) else {}
+        for name in ("meta", "recommendation", "ratings", "scores")
+    }
     return Stored(
         path=path,
-        answers=parse_answers(bank, raw),
-        **{k: v if isinstance(v, dict) else {} for k, v in tables.items()},
+        answers=parse_answers(bank, raw, source=str(path)),
+        override=_override(document.get("override"), path),
+        **tables,
     )
+
+
+def _override(table: object, path: Path) -> Override | None:
+    """A stored [override], kept when re-scored; an unusable one is an error, not dropped."""
+    if table is None:
+        return None
+    fields = (
+        {k: table.get(k, "") for k in ("level", "reason", "note", "by")}
+        if isinstance(table, dict)
+        else {}
+    )
+    if fields.get("level") not in LEVEL_CODES or not isinstance(fields.get("reason"), str):
+        raise InputError(
+            f"{path}: [override] needs a level ({', '.join(LEVEL_CODES)}) and a reason"
+        )
+    return Override(**{k: str(v) for k, v in fields.items()})
 
 
 def write_draft(

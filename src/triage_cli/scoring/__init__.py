@@ -47,7 +47,7 @@ def assess(answers: Answers) -> Assessment:
     f.level = max(level for _, level in proposals)
     return Assessment(
         level=f.level,
-        emergency=proposals[0][0] == "S1",  # S1 comes first in RULES
+        emergency=any(rule == "S1" for rule, _ in proposals),
         withdrawal_management=withdrawal_management(f).code,
         scores=scores,
         ratings=Ratings(f.R, f.F, f.C, f.E, f.P, f.H, f.G),

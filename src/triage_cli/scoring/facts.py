@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from triage_cli.bank import Value
+from triage_cli.scoring.instruments import cssrs_high_answers
 from triage_cli.scoring.model import Level, Scores
 
 # A question the skip logic did not ask takes its not-asked value here.
@@ -18,7 +19,6 @@ NOT_ASKED: dict[str, Value | None] = {
 }
 IMPAIRMENTS = ("impair_work", "impair_relationships", "impair_selfcare")
 CSSRS_ITEMS = ("cssrs_1", "cssrs_2", "cssrs_3", "cssrs_4", "cssrs_5", "cssrs_6", "cssrs_6_recent")
-CSSRS_HIGH = ("cssrs_4", "cssrs_5", "cssrs_6_recent")
 BANDS = ((23, "23-27: residential"), (20, "20-22: php"), (17, "17-19: iop"), (7, "7-16: op"))
 
 
@@ -61,7 +61,7 @@ class Facts:
 
     @property
     def cssrs_high_items(self) -> str:
-        return ", ".join(f"{i} = yes" for i in CSSRS_HIGH if self.__dict__[i])
+        return cssrs_high_answers(self.__dict__)
 
     @property
     def cssrs_all_no(self) -> bool:
@@ -95,12 +95,9 @@ class Facts:
 
     @property
     def imminent(self) -> str:
-        parts = []
-        if self.cssrs_risk == "high":
-            parts.append(f"C-SSRS risk high ({self.cssrs_high_items})")
-        if self.harm_others == "plan_or_intent":
-            parts.append("harm_others = plan_or_intent")
-        return "; ".join(parts)
+        from triage_cli.scoring.rules import imminent_reasons
+
+        return "; ".join(imminent_reasons(self.__dict__))
 
     @property
     def band(self) -> str:
@@ -126,7 +123,7 @@ class Facts:
     @property
     def heavy_use(self) -> str:
         return self._listed(
-            (self.auditc_total >= 8, f"AUDIT-C {self.auditc_total} >= 8"),
+            (self.auditc_high, f"AUDIT-C {self.auditc_total} >= 8"),
             (self.dast10_total >= 6, f"DAST-10 {self.dast10_total} >= 6"),
         )
 

@@ -56,6 +56,13 @@ def cssrs_risk(answers: Mapping[str, Value]) -> str:
     return "none"
 
 
+def cssrs_high_answers(answers: Mapping[str, Value]) -> str:
+    """The screener answers that make its risk high, as text."""
+    return ", ".join(
+        f"{i} = yes" for i in ("cssrs_4", "cssrs_5", "cssrs_6_recent") if answers.get(i)
+    )
+
+
 def score_instruments(answers: Mapping[str, Value]) -> Scores:
     item = answers.__getitem__
     phq9 = sum(map(item, PHQ9_ITEMS))

@@ -68,7 +68,7 @@ COMORBIDITY: Rows = (
         Term(
             "{f.mood_at_15} with {f.heavy_use}",
             lambda f: (f.phq9_total >= 15 or f.gad7_total >= 15)
-            and (f.auditc_total >= 8 or f.dast10_total >= 6),
+            and (f.auditc_high or f.dast10_total >= 6),
         ),
     )),
     (3, (
@@ -76,7 +76,7 @@ COMORBIDITY: Rows = (
         Term("GAD-7 {f.gad7_total} >= 15", lambda f: f.gad7_total >= 15),
         Term("psychosis = yes", lambda f: f.psychosis),
         Term("DAST-10 {f.dast10_total} >= 3", lambda f: f.dast10_total >= 3),
-        Term("AUDIT-C {f.auditc_total} >= 8", lambda f: f.auditc_total >= 8),
+        Term("AUDIT-C {f.auditc_total} >= 8", lambda f: f.auditc_high),
         Term("withdrawal_now = mild", lambda f: f.withdrawal_now == "mild"),
         Term(
             "{f.mood_at_10} with {f.any_use}",

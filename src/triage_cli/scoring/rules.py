@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from triage_cli.bank import Value
 from triage_cli.scoring.facts import Facts
-from triage_cli.scoring.instruments import cssrs_risk
+from triage_cli.scoring.instruments import cssrs_high_answers, cssrs_risk
 from triage_cli.scoring.model import Level
 
 OP, IOP, PHP, RESIDENTIAL, INPATIENT = Level
@@ -45,8 +45,10 @@ def imminent_risk(answers: Mapping[str, Value]) -> bool:
 
 
 def imminent_reasons(answers: Mapping[str, Value]) -> list[str]:
-    """The answers that meet rule S1, as text (for the interview's early emergency result)."""
-    reasons = [f"{i} = yes" for i in ("cssrs_4", "cssrs_5", "cssrs_6_recent") if answers.get(i)]
+    """The answers that meet rule S1, as text (S1's reason, and the interview's early result)."""
+    reasons = []
+    if cssrs_risk(answers) == "high":
+        reasons.append(f"C-SSRS risk high ({cssrs_high_answers(answers)})")
     if answers.get("harm_others") == "plan_or_intent":
         reasons.append("harm_others = plan_or_intent")
     return reasons
@@ -54,7 +56,7 @@ def imminent_reasons(answers: Mapping[str, Value]) -> list[str]:
 
 RULES: tuple[Rule, ...] = (
     Rule("S1", "imminent-risk", INPATIENT,
-         lambda f: f.cssrs_risk == "high" or f.harm_others == "plan_or_intent",
+         lambda f: imminent_risk(f.__dict__),
          "{f.imminent}"),
     Rule("O1", "extreme-rating", INPATIENT,
          lambda f: f.R == 5 or f.F == 5 or f.C == 5,
