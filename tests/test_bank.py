@@ -200,3 +200,29 @@ def test_every_problem_is_listed_at_once(edit_bank: EditBank) -> None:
 
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     assert "question bank folder not found" in check(tmp_path / "nowhere")
+
+
+def test_odd_toml_types_are_named_problems_not_crashes(edit_bank: EditBank) -> None:
+    def change(data: dict) -> None:
+        question_table(data, "referral")["id"] = ["referral"]
+        question_table(data, "withdrawal_complicated")["when"][0].update(op="in", value=[["x"]])
+
+    out = check(edit_bank("intake.toml", change))
+    assert "intake.toml: question #59: 'id' must be text" in out
+    assert "question 'withdrawal_complicated': when #1: op 'in' takes a list of codes" in out
+
+
+def test_checklist_levels_of_the_wrong_type_are_named(edit_bank: EditBank) -> None:
+    folder = edit_bank("insurance.toml", lambda d: d["items"][0].update(levels=[["iop"]]))
+    assert "insurance.toml: item 'prior_auth': unknown level ['iop']" in check(folder)
+
+
+def test_a_program_missing_a_required_key_is_named(edit_bank: EditBank) -> None:
+    folder = edit_bank("programs.toml", lambda d: d["levels"]["iop"].pop("focus"))
+    assert "programs.toml: [levels.iop]: 'focus' is missing" in check(folder)
+
+
+def test_a_file_given_as_the_bank_folder_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "intake.toml"
+    path.write_text("", encoding="utf-8")
+    assert "question bank folder is not a folder" in check(path)

@@ -913,3 +913,27 @@ def test_batch_scores_each_row_as_assess_does(answer_list: list[dict[str, Value]
         ratings = [int(got[f"rating_{letter}"]) for letter in "rfcephg"]
         assert ratings == [getattr(a.ratings, letter) for letter in "RFCEPHG"]
         assert got["rules"].split(";") == sorted(a.rules)
+
+
+def test_results_and_errors_cannot_share_a_file(tmp_path: Path) -> None:
+    source = write_input(tmp_path, csv_text(row("A-1")))
+    same = tmp_path / "same.csv"
+    result = batch(source, "-o", same, "--errors", same)
+    assert_exit(result, 2)
+    assert "would both go to" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.csv"]
+
+
+def test_an_output_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:
+    source = write_input(tmp_path, csv_text(row("A-1")))
+    result = batch(source, "-o", "/dev/null", "--force")
+    assert_exit(result, 2)
+    assert "is not a regular file" in result.output
+    assert Path("/dev/null").is_char_device()
+
+
+def test_an_unusable_header_writes_nothing_to_stdout(tmp_path: Path) -> None:
+    result = batch("-", "-o", "-", stdin="client_id,age\nA-1,30\n")
+    assert_exit(result, 2)
+    assert result.stdout == ""
+    assert "missing column(s)" in result.stderr

@@ -175,7 +175,8 @@ def load_bank(directory: Path | str | None = None) -> Bank:
 
     folder = Path(directory) if directory is not None else default_bank_dir()
     if not folder.is_dir():
-        raise BankError(f"question bank folder not found: {folder}")
+        what = "is not a folder" if folder.exists() else "not found"
+        raise BankError(f"question bank folder {what}: {folder}")
     raw: dict[str, dict[str, Any]] = {}
     problems: list[str] = []
     digest = hashlib.sha256()

@@ -143,12 +143,18 @@ def _questions(
     instruments: dict[str, Instrument],
 ) -> list[Question]:
     earlier: dict[str, Question] = {}
-    all_ids = frozenset(t.get("id") for t in tables if isinstance(t, dict))
+    all_ids = frozenset(
+        t["id"] for t in tables if isinstance(t, dict) and isinstance(t.get("id"), str)
+    )
     order = list(sections)
     section_at = 0  # questions come grouped by section, in the sections' order
     for n, table in enumerate(tables, 1):
         qid = table.get("id") if isinstance(table, dict) else None
-        where = f"intake.toml: question '{qid}'" if isinstance(qid, str) else f"question #{n}"
+        where = (
+            f"intake.toml: question '{qid}'"
+            if isinstance(qid, str)
+            else f"intake.toml: question #{n}"
+        )
         found = problems.table(where, table, _QUESTION_KEYS)
         if not {"id", "section", "kind", "prompt"} <= found.keys():
             continue
@@ -298,6 +304,9 @@ def _conditions(
             problems.append(f"{where}: when #{n}: op '{op}' takes {wanted}")
             continue
         question, what = known[target], f"when #{n}: value"
+        if op == "in" and not all(isinstance(v, str | int) for v in raw):
+            problems.append(f"{where}: when #{n}: op 'in' takes a list of codes, not {raw!r}")
+            continue
         value: Any = (
             frozenset(_typed(problems, where, what, question, v) for v in raw)
             if op == "in"
@@ -321,7 +330,8 @@ def _programs(problems: _Problems, raw: dict[str, Any]) -> dict[str, Program]:
         components = found.get("components", [])
         if not all(isinstance(c, str) for c in components):
             problems.append(f"{where}: 'components' must be a list of text")
-        if len(found) >= len(_PROGRAM_KEYS) - 1:
+        required = {key for key, (_, needed) in _PROGRAM_KEYS.items() if needed}
+        if required <= found.keys():
             programs[level] = Program(level=level, **{**found, "components": tuple(components)})
     return programs
 
@@ -334,7 +344,11 @@ def _checklist(
     items: list[ChecklistItem] = []
     for n, table in enumerate(tables, 1):
         iid = table.get("id") if isinstance(table, dict) else None
-        where = f"insurance.toml: item '{iid}'" if isinstance(iid, str) else f"item #{n}"
+        where = (
+            f"insurance.toml: item '{iid}'"
+            if isinstance(iid, str)
+            else f"insurance.toml: item #{n}"
+        )
         found = problems.table(where, table, spec)
         if not {"id", "text"} <= found.keys():
             continue
@@ -342,8 +356,9 @@ def _checklist(
             problems.append(f"{where}: duplicate id")
         levels = found.get("levels", list(LEVELS))
         for level in levels:
-            if level not in LEVELS:
+            if not isinstance(level, str) or level not in LEVELS:
                 problems.append(f"{where}: unknown level {level!r} (expected: {', '.join(LEVELS)})")
+        levels = [level for level in levels if isinstance(level, str)]
         when = _conditions(problems, where, found.get("when", []), questions)
         items.append(ChecklistItem(iid, found["text"], frozenset(levels), when))
     return items

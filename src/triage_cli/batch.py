@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import TextIO
+from typing import Any, TextIO
 
 from triage_cli.answers import Answers, check_row
 from triage_cli.bank import Bank
@@ -131,7 +131,8 @@ def sniff_delimiter(header_line: str) -> str:
 def read_rows(
     source: TextIO, bank: Bank, delimiter: str | None, report: Report
 ) -> Iterator[tuple[int, Sequence[str] | str]]:
-    """(physical line, fields in bank order) per data row, or (line, problem) for a bad row."""
+    """Check the header now (InputError if unusable), then stream, per data row,
+    (physical line, fields in bank order), or (line, problem) for a bad row."""
     first = source.readline()
     if not first.strip():
         raise InputError("the input is empty: expected a header line (see `triage template`)")
@@ -155,7 +156,13 @@ def read_rows(
         )
     report.unknown_columns = [name for name in header if name and name not in ids]
     in_bank_order = itemgetter(*(header.index(qid) for qid in ids))
-    width, last = len(header), reader.line_num
+    return _rows(reader, in_bank_order, len(header))
+
+
+def _rows(
+    reader: Any, in_bank_order: Callable[[list[str]], Sequence[str]], width: int
+) -> Iterator[tuple[int, Sequence[str] | str]]:
+    last = reader.line_num
     while True:
         try:
             fields = next(reader)
@@ -250,16 +257,18 @@ def run_batch(
     source, size = open_input(options, stdin)
     report = Report()
     try:
-        with source, open_outputs(options, stdout, stderr) as (results, errors):
-            write = result_writer(results.handle, options.fmt)
-            rows = read_rows(source.text, bank, delimiter, report)
-            if not options.quiet and stderr.isatty():
-                rows = progress_rows(rows, source, size, stderr)
-            score_rows(rows, bank, report, write, errors.write)
-    except UnicodeDecodeError as error:  # nothing was written: the outputs are atomic
+        with source:
+            rows = read_rows(source.text, bank, delimiter, report)  # the header, before output
+            with open_outputs(options, stdout, stderr) as (results, errors):
+                write = result_writer(results.handle, options.fmt)
+                if not options.quiet and stderr.isatty():
+                    rows = progress_rows(rows, source, size, stderr)
+                score_rows(rows, bank, report, write, errors.write)
+    except UnicodeError as error:  # nothing was written: the outputs are atomic
         where = first_undecodable_line(options.source, options.encoding)
+        reason = getattr(error, "reason", error)
         raise InputError(
-            f"{source.name}: not {error.encoding} text{where}: {error.reason}. "
+            f"{source.name}: not {options.encoding} text{where}: {reason}. "
             "Save it as UTF-8, or pass --encoding (e.g. --encoding latin-1)"
         ) from None
     stderr.write(
@@ -276,6 +285,6 @@ def first_undecodable_line(source: str, encoding: str) -> str:
         for number, line in enumerate(raw, 1):
             try:
                 line.decode(encoding)
-            except UnicodeDecodeError:
+            except UnicodeError:
                 return f" (line {number})"
     return ""

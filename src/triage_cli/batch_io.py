@@ -35,9 +35,11 @@ class Source:
 
 def open_input(options: BatchOptions, stdin: TextIO) -> tuple[Source, int | None]:
     try:
-        codecs.lookup(options.encoding)
+        text_encoding = codecs.lookup(options.encoding)._is_text_encoding  # type: ignore[attr-defined]
     except LookupError:
-        raise InputError(f"unknown encoding {options.encoding!r}") from None
+        text_encoding = False
+    if not text_encoding:
+        raise InputError(f"unknown text encoding {options.encoding!r}") from None
     if options.source == "-":
         raw = getattr(stdin, "buffer", None) or io.BytesIO(stdin.read().encode())
         name, size = "<stdin>", None
@@ -103,6 +105,14 @@ def open_outputs(
         "-" if from_stdin else str(_beside(options.source, f".results.{ext}"))
     )
     errors = options.errors or (None if from_stdin else str(_beside(options.source, ".errors.csv")))
+    if (
+        output not in (None, "-")
+        and errors not in (None, "-")
+        and (
+            Path(output).resolve() == Path(errors).resolve()  # type: ignore[arg-type]
+        )
+    ):
+        raise OutputError(f"results and error report would both go to {output}")
     for path in (p for p in (output, errors) if p and p != "-"):
         if not from_stdin and Path(path).resolve() == Path(options.source).resolve():
             raise OutputError(f"{path} is the input file; choose another output")

@@ -24,6 +24,8 @@ def atomic_text(
     target = Path(path)
     if target.is_dir():
         raise OutputError(f"{target} is a folder; give a file name")
+    if target.exists() and not target.is_file():
+        raise OutputError(f"{target} is not a regular file; give a file name")
     if target.exists() and not force:
         raise OutputError(f"{target} already exists; use --force to replace it")
     folder = target.parent if str(target.parent) else Path(".")
