@@ -178,7 +178,7 @@ def test_skip_condition_on_an_always_asked_scored_question(edit_bank: EditBank) 
     def change(data: dict) -> None:
         question_table(data, "phq9_9")["when"] = [{"question": "phq9_1", "op": "ne", "value": 0}]
 
-    assert "question 'phq9_9': must always be asked" in check(edit_bank("intake.toml", change))
+    assert "question 'phq9_9': it cannot have a 'when'" in check(edit_bank("intake.toml", change))
 
 
 def test_toml_syntax_error_names_the_file_and_line(bank_copy: Path) -> None:
@@ -226,3 +226,29 @@ def test_a_file_given_as_the_bank_folder_is_named(tmp_path: Path) -> None:
     path = tmp_path / "intake.toml"
     path.write_text("", encoding="utf-8")
     assert "question bank folder is not a folder" in check(path)
+
+
+def test_a_scored_question_cannot_drop_a_code(edit_bank: EditBank) -> None:
+    """Without plan_or_intent, rule S1's harm-to-others branch could never fire."""
+
+    def change(data: dict) -> None:
+        question_table(data, "harm_others")["choices"].pop()
+
+    out = check(edit_bank("intake.toml", change))
+    assert "question 'harm_others': codes must be exactly none, thoughts, plan_or_intent" in out
+
+
+def test_a_scored_skip_condition_cannot_be_changed(edit_bank: EditBank) -> None:
+    def change(data: dict) -> None:
+        question_table(data, "cssrs_4")["when"] = [
+            {"question": "cssrs_1", "op": "eq", "value": "yes"}
+        ]
+
+    assert "question 'cssrs_4': 'when' must be cssrs_2 = yes" in check(
+        edit_bank("intake.toml", change)
+    )
+
+
+def test_the_client_id_pattern_cannot_be_loosened(edit_bank: EditBank) -> None:
+    folder = edit_bank("intake.toml", lambda d: question_table(d, "client_id").update(pattern=".*"))
+    assert "question 'client_id': pattern must be" in check(folder)

@@ -900,3 +900,13 @@ def test_interview_without_a_terminal_refuses_and_points_to_batch_and_score(
     assert "`triage score" in result.output
     assert "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_draft_text_that_looks_like_markup_is_shown_as_written(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    draft = tmp_path / "odd.toml"
+    draft.write_text('[answers]\nclient_id = "EX-0001"\n"[/x]" = 1\n', encoding="utf-8")
+    run = drive(bank, CTRL_C, resume=Path(draft.name))
+    assert run.code == 130, run.output
+    assert "[/x]: not a question of this bank, dropped" in run.output

@@ -9,9 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from triage_cli.errors import BankError
+
+if TYPE_CHECKING:
+    from triage_cli.scoring.schema import Asked
 
 FILES = ("intake.toml", "programs.toml", "insurance.toml")
 LEVELS = ("op", "iop", "php", "residential", "inpatient")
@@ -201,5 +204,15 @@ def load_bank(directory: Path | str | None = None) -> Bank:
     raise BankError(f"invalid question bank in {folder} ({len(problems)} problem(s))", problems)
 
 
-def _scoring_view(bank: Bank) -> dict[str, tuple[str, tuple[str | int, ...], bool]]:
-    return {q.id: (q.kind, tuple(c.code for c in q.choices), bool(q.when)) for q in bank.questions}
+def _scoring_view(bank: Bank) -> dict[str, Asked]:
+    from triage_cli.scoring.schema import Asked
+
+    return {
+        q.id: Asked(
+            q.kind,
+            tuple(c.code for c in q.choices),
+            " and ".join(map(str, q.when)),
+            q.pattern or "",
+        )
+        for q in bank.questions
+    }

@@ -27,6 +27,7 @@ def console(*, stderr: bool = False) -> Console:
         file=stream,
         no_color=bool(os.environ.get("NO_COLOR")),  # no-color.org: an empty value is unset
         highlight=False,
+        markup=False,  # bank text, answers and paths are shown as written, never as markup
         soft_wrap=False,
     )
 

@@ -66,16 +66,16 @@ def run(
     if resume is not None:
         interview.answers, notes, is_draft = summary.read_draft(bank, resume)
         interview.draft = resume if is_draft else None  # never delete a chart summary
-        console.print(f"Resuming {resume}: {len(interview.answers)} answers kept.")
+        say(console, f"Resuming {resume}: {len(interview.answers)} answers kept.")
         for note in notes:
-            console.print(f"  note: {note}")
+            say(console, f"  note: {note}")
     if client_id is not None:
         value, error = converter(bank.question("client_id"))(client_id)
         if error:
             raise InputError(f"--client-id: {error}")
         kept = interview.answers.setdefault("client_id", value)  # type: ignore[arg-type]
         if kept != value:
-            console.print(f"  note: --client-id {value} ignored: the draft is for {kept}")
+            say(console, f"  note: --client-id {value} ignored: the draft is for {kept}")
     try:
         if not (crisis_check(interview) and ask_all(interview)):
             return finish_early(interview)
@@ -94,7 +94,7 @@ def run(
     if not exported and interview.export_failed:
         save_draft(interview, interrupted=False)  # a failed export must not lose the intake
     elif not exported and interview.draft is not None:
-        console.print(f"Draft {interview.draft} kept: the summary was not exported.")
+        say(console, f"Draft {interview.draft} kept: the summary was not exported.")
     elif (
         exported
         and interview.draft is not None
@@ -102,8 +102,13 @@ def run(
         and interview.draft != exported
     ):
         interview.draft.unlink()
-        console.print(f"Draft {interview.draft} removed: the summary is in {exported}.")
+        say(console, f"Draft {interview.draft} removed: the summary is in {exported}.")
     return 0
+
+
+def say(console: Console, message: str, style: str = "") -> None:
+    """Print plain text: paths, ids and draft contents are never read as rich markup."""
+    console.print(Text(message, style=style))
 
 
 def ask_all(interview: Interview) -> bool:
@@ -117,7 +122,9 @@ def ask_all(interview: Interview) -> bool:
         if section.id != shown_section:
             shown_section = section.id
             console.print()
-            console.rule(f"Section {number} of {len(sections)}: {section.title}", align="left")
+            console.rule(
+                Text(f"Section {number} of {len(sections)}: {section.title}"), align="left"
+            )
             if section.intro:
                 console.print(Text(section.intro, style="italic"))
         if question.instrument and question.instrument not in interview.stem_shown:
@@ -156,9 +163,10 @@ def finish_early(interview: Interview) -> int:
     """The emergency result from the answers so far; the draft keeps them for later."""
     interview.console.print(render.emergency_view(interview.bank, interview.answers))
     if interview.export:
-        interview.console.print(
+        say(
+            interview.console,
             f"Not exported to {interview.export}: the interview stopped before every "
-            "question was asked. Resume the draft to finish it and export."
+            "question was asked. Resume the draft to finish it and export.",
         )
     save_draft(interview, interrupted=False)
     return 0
@@ -255,9 +263,9 @@ def export_summary(
                 summary.write(path, document, force=replace)
             except OutputError as error:
                 interview.export_failed = True
-                console.print(f"[red]Not exported: {error}[/red]")
+                say(console, f"Not exported: {error}", "red")
             else:
-                console.print(f"Summary written: {path} (mode 0600)")
+                say(console, f"Summary written: {path} (mode 0600)")
                 return path
         if not ask.confirm("Export to another file?", default=True):
             console.print("Not exported.")
@@ -288,10 +296,10 @@ def save_draft(interview: Interview, *, interrupted: bool = True) -> None:
     try:
         summary.write_draft(interview.bank, interview.answers, path, force=True)
     except TriageError as error:
-        console.print(f"[red]Could not save the draft: {error}[/red]")
+        say(console, f"Could not save the draft: {error}", "red")
         return
-    console.print(
-        f"Draft saved: {path} (mode 0600). Continue with: triage interview --resume {path}"
+    say(
+        console, f"Draft saved: {path} (mode 0600). Continue with: triage interview --resume {path}"
     )
 
 

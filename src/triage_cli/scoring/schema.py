@@ -9,8 +9,12 @@ YES_NO = "yesno"
 
 class Need(NamedTuple):
     kind: str
-    codes: tuple[str | int, ...] = ()
-    conditional: bool = False  # may carry a skip condition in the bank
+    codes: tuple[str | int, ...] = ()  # a choice's codes: all of them, no others
+    when: str = ""  # the skip condition, as the bank's Condition prints it ("" = always asked)
+    pattern: str = ""  # a text answer's pattern
+
+
+CLIENT_ID_PATTERN = "^[A-Za-z0-9._-]{1,64}$"
 
 
 def _items(prefix: str, count: int, need: Need) -> dict[str, Need]:
@@ -21,19 +25,23 @@ _FREQUENCY = Need("choice", (0, 1, 2, 3))
 _AUDIT = Need("choice", (0, 1, 2, 3, 4))
 _IMPAIRMENT = Need("choice", (0, 1, 2, 3, 4))
 _YES_NO = Need(YES_NO)
-_ASKED_IF = Need(YES_NO, conditional=True)
+
+
+def _asked_if(condition: str) -> Need:
+    return Need(YES_NO, when=condition)
+
 
 SCORED: dict[str, Need] = {
-    "client_id": Need("text"),
+    "client_id": Need("text", pattern=CLIENT_ID_PATTERN),
     "age": Need("integer"),
     "sex_at_birth": Need("choice", ("female", "male", "other", "unknown")),
     "cssrs_1": _YES_NO,
     "cssrs_2": _YES_NO,
-    "cssrs_3": _ASKED_IF,
-    "cssrs_4": _ASKED_IF,
-    "cssrs_5": _ASKED_IF,
+    "cssrs_3": _asked_if("cssrs_2 = yes"),
+    "cssrs_4": _asked_if("cssrs_2 = yes"),
+    "cssrs_5": _asked_if("cssrs_2 = yes"),
     "cssrs_6": _YES_NO,
-    "cssrs_6_recent": _ASKED_IF,
+    "cssrs_6_recent": _asked_if("cssrs_6 = yes"),
     "harm_others": Need("choice", ("none", "thoughts", "plan_or_intent")),
     **_items("phq9", 9, _FREQUENCY),
     **_items("gad7", 7, _FREQUENCY),
@@ -41,13 +49,13 @@ SCORED: dict[str, Need] = {
     **_items("auditc", 3, _AUDIT),
     **_items("dast10", 10, _YES_NO),
     "withdrawal_now": Need("choice", ("none", "mild", "moderate", "severe")),
-    "withdrawal_complicated": _ASKED_IF,
+    "withdrawal_complicated": _asked_if("withdrawal_now != none"),
     "medical_unstable": _YES_NO,
     "impair_work": _IMPAIRMENT,
     "impair_relationships": _IMPAIRMENT,
     "impair_selfcare": _IMPAIRMENT,
     "housing": Need("choice", ("stable", "unstable", "homeless")),
-    "home_safe": _ASKED_IF,
+    "home_safe": _asked_if("housing != homeless"),
     "stressors": Need("choice", ("none", "one", "several")),
     "support": Need("choice", ("strong", "some", "limited", "none")),
     "recent_discharge": Need("choice", ("none", "iop", "php", "residential", "inpatient")),
@@ -69,27 +77,36 @@ LOGISTICS = frozenset({"availability", "transportation", "telehealth", "payer", 
 IDENTIFICATION = frozenset({"client_id", "age", "sex_at_birth"})
 
 
-def bank_problems(questions: dict[str, tuple[str, tuple[str | int, ...], bool]]) -> list[str]:
-    """Check a bank's questions (id -> kind, codes, has a skip condition) against SCORED."""
+class Asked(NamedTuple):
+    """What the scoring checks of one bank question."""
+
+    kind: str
+    codes: tuple[str | int, ...]
+    when: str  # its conditions joined by " and "
+    pattern: str
+
+
+def bank_problems(questions: dict[str, Asked]) -> list[str]:
+    """Check a bank's questions against SCORED: the interchange schema is not the bank's to
+    change, so a center cannot drop a code, move a skip condition or loosen the client id."""
     problems = []
     for qid, need in SCORED.items():
         if qid not in questions:
             problems.append(f"question '{qid}' is missing: the scoring needs it")
             continue
-        kind, codes, conditional = questions[qid]
-        if kind != need.kind:
-            problems.append(f"question '{qid}': the scoring needs kind '{need.kind}', not '{kind}'")
-        elif need.kind == "choice":
-            unknown = [c for c in codes if c not in need.codes or isinstance(c, bool)]
-            if unknown:
-                known = ", ".join(map(str, need.codes))
-                problems.append(
-                    f"question '{qid}': code(s) {', '.join(map(repr, unknown))} unknown to the "
-                    f"scoring; expected codes among: {known}"
-                )
-        if conditional and not need.conditional:
+        asked = questions[qid]
+        if asked.kind != need.kind:
             problems.append(
-                f"question '{qid}': must always be asked (the scoring needs it), "
-                "so it cannot have a 'when' condition"
+                f"question '{qid}': the scoring needs kind '{need.kind}', not '{asked.kind}'"
             )
+        elif need.kind == "choice" and set(asked.codes) != set(need.codes):
+            problems.append(
+                f"question '{qid}': codes must be exactly {', '.join(map(str, need.codes))} "
+                f"(found {', '.join(map(str, asked.codes))})"
+            )
+        if asked.when != need.when:
+            wanted = f"'when' must be {need.when}" if need.when else "it cannot have a 'when'"
+            problems.append(f"question '{qid}': {wanted} (the scoring relies on it)")
+        if need.pattern and asked.pattern != need.pattern:
+            problems.append(f"question '{qid}': pattern must be {need.pattern}")
     return problems
