@@ -532,7 +532,9 @@ def test_going_straight_to_the_result_gives_inpatient_and_keeps_a_draft(
         "EMERGENCY: imminent risk",
         "Do not leave the person alone",
         "Recommended level of care: Inpatient / emergency care [inpatient]",
-        f"S1 imminent-risk: {trigger} = {show_value(typed[trigger])}",
+        f"S1 imminent-risk: {trigger} = {show_value(typed[trigger])}"
+        if trigger == "harm_others"
+        else f"S1 imminent-risk: C-SSRS risk high ({trigger} = yes)",
         f"Program: {bank.programs['inpatient'].name}",
         flat(render.DISCLAIMER),
     )
@@ -910,3 +912,15 @@ def test_draft_text_that_looks_like_markup_is_shown_as_written(
     run = drive(bank, CTRL_C, resume=Path(draft.name))
     assert run.code == 130, run.output
     assert "[/x]: not a question of this bank, dropped" in run.output
+
+
+def test_enter_alone_never_answers_a_safety_question(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    """The bank gives C-SSRS items no default: a stray Enter must not record "no"."""
+    keys = "EX-0001" + ENTER + "40" + ENTER + ENTER + ENTER + ENTER + CTRL_C
+    run = drive(bank, keys)
+    assert run.code == 130
+    answers = load(tmp_path / "EX-0001.draft.toml")["answers"]
+    assert "cssrs_1" not in answers
+    assert answers["sex_at_birth"] == "female"

@@ -29,9 +29,19 @@ def choose(message: str, options: Sequence[tuple[str, T]], default: T | None = N
     ).unsafe_ask()
 
 
-def confirm(message: str, default: bool = False) -> bool:
-    """y or n answers at once; Enter takes the default."""
-    return bool(questionary.confirm(message, default=default, style=STYLE, qmark=">").unsafe_ask())
+def confirm(message: str, default: bool | None = False) -> bool:
+    """y or n answers at once; Enter takes the default. With no default (the bank's safety
+    questions have none), Enter does not answer: the question is asked until y or n."""
+    while True:
+        answer = questionary.confirm(
+            message,
+            default=default,  # type: ignore[arg-type]
+            instruction=None if default is not None else "(y/n) ",
+            style=STYLE,
+            qmark=">",
+        ).unsafe_ask()
+        if answer is not None:
+            return bool(answer)
 
 
 def text(message: str, default: str = "", validate: Any = None) -> str:
@@ -47,7 +57,7 @@ def ask_question(question: Question, message: str, current: Value | None = None)
         options = [(choice.label, choice.code) for choice in question.choices]
         return choose(message, options, default)
     if question.kind == "yesno":
-        return confirm(message, default=bool(default))
+        return confirm(message, default=None if default is None else bool(default))
     convert = converter(question)
 
     def validate(raw: str) -> bool | str:
