@@ -307,7 +307,7 @@ def comparison_view(previous: Stored, old: Assessment, a: Assessment) -> Rendera
     table.add_column(f"earlier ({when})", justify="right")
     table.add_column("now", justify="right")
     table.add_column("")
-    for what, before, now, arrow in comparison(previous, old, a):
+    for what, before, now, arrow in comparison(old, a):
         table.add_row(what, before, now, arrow)
     title = Text(
         f"Since the earlier assessment: {movement(old.level.code, a.level.code)}", style="bold"

@@ -289,7 +289,7 @@ def movement(before: str, after: str) -> str:
     return f"unchanged: {after}"
 
 
-def comparison(previous: Stored, old: Assessment, a: Assessment) -> list[tuple[str, str, str, str]]:
+def comparison(old: Assessment, a: Assessment) -> list[tuple[str, str, str, str]]:
     """(what, before, now, arrow) rows: level, each rating, composite and each instrument."""
 
     def arrow(x: int, y: int) -> str:
