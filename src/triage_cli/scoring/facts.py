@@ -19,7 +19,6 @@ NOT_ASKED: dict[str, Value | None] = {
 }
 IMPAIRMENTS = ("impair_work", "impair_relationships", "impair_selfcare")
 CSSRS_ITEMS = ("cssrs_1", "cssrs_2", "cssrs_3", "cssrs_4", "cssrs_5", "cssrs_6", "cssrs_6_recent")
-BANDS = ((23, "23-27: residential"), (20, "20-22: php"), (17, "17-19: iop"), (7, "7-16: op"))
 
 
 class Facts:
@@ -101,7 +100,9 @@ class Facts:
 
     @property
     def band(self) -> str:
-        return next(text for lowest, text in BANDS if self.composite >= lowest)
+        from triage_cli.scoring.rules import band_text
+
+        return band_text(self.composite)
 
     def _listed(self, *parts: tuple[bool, str]) -> str:
         return " and ".join(text for holds, text in parts if holds)

@@ -24,24 +24,37 @@ class Rule(NamedTuple):
     because: str  # a format string over `f`, the Facts: what triggered the rule
 
 
+# B1: (lowest composite of the band, level), highest band first; 28 and above is O2's.
+COMPOSITE_BANDS = ((23, RESIDENTIAL), (20, PHP), (17, IOP), (7, OP))
+
+
 def composite_band(f: Facts) -> Level:
     """B1: 23-27 residential; 20-22 php; 17-19 iop; 7-16 op."""
-    if f.composite >= 23:
-        return RESIDENTIAL
-    if f.composite >= 20:
-        return PHP
-    if f.composite >= 17:
-        return IOP
-    return OP
+    return next(level for lowest, level in COMPOSITE_BANDS if f.composite >= lowest)
+
+
+def band_text(composite: int) -> str:
+    """The B1 band a composite falls in, as the reason shows it: '17-19: iop'."""
+    highest = 27
+    for lowest, level in COMPOSITE_BANDS:
+        if composite >= lowest:
+            return f"{lowest}-{highest}: {level.code}"
+        highest = lowest - 1
+    raise ValueError(f"composite {composite} is below every band")
 
 
 def _serious(f: Facts) -> bool:
     return f.F == 4 or f.C == 4
 
 
+def is_imminent(cssrs: str, harm_others: Value | None) -> bool:
+    """Rule S1: C-SSRS risk high, or harm to others with a plan or intent."""
+    return cssrs == "high" or harm_others == "plan_or_intent"
+
+
 def imminent_risk(answers: Mapping[str, Value]) -> bool:
     """Rule S1's test on answers so far (the interview checks it mid-way, before scoring)."""
-    return cssrs_risk(answers) == "high" or answers.get("harm_others") == "plan_or_intent"
+    return is_imminent(cssrs_risk(answers), answers.get("harm_others"))
 
 
 def imminent_reasons(answers: Mapping[str, Value]) -> list[str]:
@@ -56,7 +69,7 @@ def imminent_reasons(answers: Mapping[str, Value]) -> list[str]:
 
 RULES: tuple[Rule, ...] = (
     Rule("S1", "imminent-risk", INPATIENT,
-         lambda f: imminent_risk(f.__dict__),
+         lambda f: is_imminent(f.cssrs_risk, f.harm_others),
          "{f.imminent}"),
     Rule("O1", "extreme-rating", INPATIENT,
          lambda f: f.R == 5 or f.F == 5 or f.C == 5,
