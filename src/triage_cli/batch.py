@@ -34,7 +34,7 @@ REJECTED_EMERGENCY = (
 
 
 def result_row(client_id: str, a: Assessment) -> list[object]:
-    """One result, typed, in RESULT_COLUMNS order (JSONL writes it as is; CSV via csv_value)."""
+    """One result, typed, in RESULT_COLUMNS order (JSONL writes it as is; CSV via csv_spelling)."""
     s, r = a.scores, a.ratings
     return [
         client_id,
