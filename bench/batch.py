@@ -109,9 +109,11 @@ def main() -> None:
                 f"{median / base:4.2f}x  (runs: {', '.join(f'{s:.2f}' for s in samples)})"
             )
         script = Path(sys.executable).with_name("triage")
-        for rows, path in ((args.rows, data), (args.rss_rows, folder / "big.csv")):
-            if rows != args.rows:
-                generate(bank, rows, path)
+        sizes = [(args.rows, data)]
+        if args.rss_rows != args.rows:
+            sizes.append((args.rss_rows, folder / "big.csv"))
+            generate(bank, args.rss_rows, sizes[1][1])
+        for rows, path in sizes:
             wall, rss = child(
                 [str(script), "batch", str(path), "-o", str(folder / "o.csv"), "--force"]
             )
