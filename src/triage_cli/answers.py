@@ -6,15 +6,12 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
 from types import MappingProxyType
 
+from triage_cli.answers_exact import MAX_FIELD, NO, YES, compile_exact, exact_spellings
 from triage_cli.bank import Bank, Condition, Question, Value, show_value
 from triage_cli.errors import TriageError
 
-MAX_FIELD = 256  # longer raw values are rejected without being echoed back
-_YES = frozenset({"yes", "y", "true", "1"})
-_NO = frozenset({"no", "n", "false", "0"})
 _INTEGER = re.compile(r"[+-]?\d{1,9}\Z")
 
 
@@ -111,9 +108,9 @@ def converter(question: Question) -> Converter:
             if word is None:
                 return None, fail
             word = word.lower()
-            if word in _YES:
+            if word in YES:
                 return True, None
-            if word in _NO:
+            if word in NO:
                 return False, None
             return (None, None) if not word else (None, fail)
 
@@ -163,28 +160,10 @@ def converter(question: Question) -> Converter:
     return convert
 
 
-def exact_spellings(question: Question) -> dict[str, Value]:
-    """The common exact spellings of valid answers (a CSV's hot path): one dict lookup
-    instead of trimming, lower-casing and converting. Anything else goes through the
-    converter, which accepts every spelling CLINICAL.md allows."""
-    if question.kind == "yesno":
-        words = {word: True for word in _YES} | {word: False for word in _NO}
-        return {v: t for w, t in words.items() for v in (w, w.upper(), w.capitalize())}
-    if question.kind == "choice":
-        return {
-            spelling: c.code
-            for c in question.choices
-            for spelling in {str(c.code), str(c.code).upper(), str(c.code).capitalize()}
-        }
-    if question.kind == "integer" and question.max - question.min <= 1000:
-        return {str(n): n for n in range(question.min, question.max + 1)}
-    return {}
-
-
 class _Step:
     """One question as the parser walks the bank: id, exact spellings, converter, conditions."""
 
-    __slots__ = ("always", "asked", "convert", "depends", "exact", "id", "question", "when")
+    __slots__ = ("asked", "convert", "depends", "exact", "id", "question", "when")
 
     def __init__(self, question: Question) -> None:
         self.id = question.id
@@ -193,7 +172,6 @@ class _Step:
         self.convert = converter(question)
         self.when: tuple[Condition, ...] = question.when
         self.depends = frozenset(c.question for c in question.when)
-        self.always = not question.when
         self.asked = question.asked
 
 
@@ -203,34 +181,12 @@ class _Plan:
     def __init__(self, bank: Bank) -> None:
         self.steps = tuple(_Step(q) for q in bank.questions)
         self.known = frozenset(bank.by_id)
-        # answers with a table of exact spellings and no skip condition take the fast path;
-        # the rest (free text, conditional questions) are judged one by one
-        always = [(n, s) for n, s in enumerate(self.steps) if s.always and s.exact]
-        self.always_ids = tuple(s.id for _, s in always)
-        self.always_exact = tuple(s.exact for _, s in always)
-        at = [n for n, _ in always]
-        # itemgetter gives a tuple only for two or more items; every scoring bank has dozens
-        self.always_at = itemgetter(*at) if len(at) > 1 else lambda g: tuple(g[n] for n in at)
-        fast = {n for n, _ in always}
-        self.judged = tuple((n, s) for n, s in enumerate(self.steps) if n not in fast)
+        self.exact = compile_exact(bank, {step.id: step.convert for step in self.steps})
 
     def check(self, given: Sequence[object]) -> tuple[dict[str, Value], list[Problem]]:
         """Answers given in bank order -> typed values (not in bank order) and problems."""
-        try:  # the hot path, all in C: every always-asked answer spelled exactly
-            typed = list(map(dict.get, self.always_exact, self.always_at(given)))
-        except TypeError:  # an unhashable value (say a TOML list): judged one by one below
-            typed = [None]
-        if None in typed:
-            return self.check_each(given, [])
-        values: dict[str, Value] = dict(zip(self.always_ids, typed, strict=True))
-        problems: list[Problem] = []
-        unsure: set[str] = set()
-        for n, step in self.judged:
-            answer = given[n]
-            if answer == "" and step.when and not step.asked(values):
-                continue  # skipped and left blank, as it should be
-            _judge(step, answer, values, unsure, problems)
-        return values, problems
+        values = self.exact(given)
+        return (values, []) if values is not None else self.check_each(given, [])
 
     def check_each(
         self, given: Sequence[object], problems: list[Problem]
@@ -263,9 +219,9 @@ def check_answers(bank: Bank, raw: Mapping[str, object]) -> tuple[dict[str, Valu
     return plan.check_each(given, problems) if problems else plan.check(given)
 
 
-def check_row(bank: Bank, fields: Sequence[object]) -> tuple[dict[str, Value], list[Problem]]:
-    """check_answers for values already in bank order (a CSV row)."""
-    return _plan(bank).check(fields)
+def row_checker(bank: Bank) -> Callable[[Sequence[object]], tuple[dict[str, Value], list[Problem]]]:
+    """check_answers for rows of values already in bank order (CSV rows), the bank bound once."""
+    return _plan(bank).check
 
 
 def _judge(

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, TextIO
 
-from triage_cli.answers import Answers, check_row
+from triage_cli.answers import Answers, row_checker
 from triage_cli.bank import Bank
 from triage_cli.errors import InputError
-from triage_cli.scoring import Assessment, assess, imminent_risk
+from triage_cli.scoring import Assessment, Scores, assess, imminent_risk
 
 RESULT_COLUMNS = (
     "client_id", "level", "emergency", "withdrawal_management", "composite",
@@ -35,28 +35,23 @@ REJECTED_EMERGENCY = (
 
 def result_row(client_id: str, a: Assessment) -> list[object]:
     """One result, typed, in RESULT_COLUMNS order (JSONL writes it as is; CSV via csv_spelling)."""
-    s, r = a.scores, a.ratings
     return [
         client_id,
         a.level.code,
         a.emergency,
         a.withdrawal_management,
         a.composite,
-        *r,
-        s.phq9_total,
-        s.phq9_band,
-        s.gad7_total,
-        s.gad7_band,
-        s.auditc_total,
-        s.auditc_positive,
-        s.dast10_total,
-        s.dast10_band,
-        s.cssrs_risk,
+        *a.ratings,
+        *SCORE_COLUMNS(a.scores),
         list(a.rules),
         list(a.flag_codes),
     ]
 
 
+# The instrument scores among the result columns, in the columns' order.
+SCORE_COLUMNS = itemgetter(
+    *(Scores._fields.index(name) for name in RESULT_COLUMNS if name in Scores._fields)
+)
 BOOLEAN_AT = (RESULT_COLUMNS.index("emergency"), RESULT_COLUMNS.index("auditc_positive"))
 LIST_AT = (RESULT_COLUMNS.index("rules"), RESULT_COLUMNS.index("flags"))
 
@@ -190,6 +185,7 @@ def score_rows(
 ) -> None:
     """Validate and score each row on its own; a bad row goes to on_error, never stops the run."""
     seen = SeenIds()
+    check_row = row_checker(bank)
     for line, fields in rows:
         report.rows += 1
         if isinstance(fields, str):
@@ -197,7 +193,7 @@ def score_rows(
             report.problems += 1
             on_error(line, "", "(row)", fields)
             continue
-        values, problems = check_row(bank, fields)
+        values, problems = check_row(fields)
         client_id = str(values.get("client_id", ""))
         if problems:
             report.rejected += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from triage_cli.answers import Answers
+from triage_cli.scoring.decision import Decision, decide
 from triage_cli.scoring.facts import Facts
 from triage_cli.scoring.instruments import score_instruments
 from triage_cli.scoring.model import (
@@ -15,8 +16,7 @@ from triage_cli.scoring.model import (
     Ratings,
     Scores,
 )
-from triage_cli.scoring.ratings import RATINGS, why
-from triage_cli.scoring.rules import FLAGS, RULES, imminent_risk, withdrawal_management
+from triage_cli.scoring.rules import FLAGS, RULES, imminent_risk
 
 __all__ = [
     "RATING_NAMES",
@@ -31,38 +31,40 @@ __all__ = [
     "imminent_risk",
 ]
 
+EMERGENCY = ("S1", Level.INPATIENT)  # rule S1's proposal: imminent risk
+
 
 def assess(answers: Answers) -> Assessment:
     """Score validated answers: instruments, ratings, every rule that applies, and the level."""
     values = answers.values
     scores = score_instruments(values)
-    f = Facts(values, scores)
-    f.R, f.F, f.C, f.E, f.P, f.H, f.G = [rate(f) for rate in RATINGS.values()]
-    f.composite = f.R + f.F + f.C + f.E + f.P + f.H + f.G
-    proposals = []
-    for rule in RULES:
-        if rule.when(f):
-            level = rule.proposes if isinstance(rule.proposes, Level) else rule.proposes(f)
-            proposals.append((rule.id, level))
-    f.level = max(level for _, level in proposals)
+    decision = decide(values, scores)
     return Assessment(
-        level=f.level,
-        emergency=any(rule == "S1" for rule, _ in proposals),
-        withdrawal_management=withdrawal_management(f).code,
+        level=decision.level,
+        emergency=EMERGENCY in decision.proposals,
+        withdrawal_management=decision.withdrawal_management,
         scores=scores,
-        ratings=Ratings(f.R, f.F, f.C, f.E, f.P, f.H, f.G),
-        composite=f.composite,
-        proposals=tuple(proposals),
-        flag_codes=tuple(flag.code for flag in FLAGS if flag.when(f)),
-        explain=_Explainer(f),
+        ratings=decision.ratings,
+        composite=decision.composite,
+        proposals=decision.proposals,
+        rules=decision.rules,
+        flag_codes=decision.flag_codes,
+        explain=_Explainer(answers, scores, decision),
     )
 
 
 class _Explainer:
     """The texts of one assessment, written from its facts when first asked for."""
 
-    def __init__(self, facts: Facts) -> None:
-        self.facts = facts
+    def __init__(self, answers: Answers, scores: Scores, decision: Decision) -> None:
+        self.made_from = answers, scores, decision
+
+    @property
+    def facts(self) -> Facts:
+        answers, scores, d = self.made_from
+        facts = Facts(answers.values, scores, d.ratings, d.composite, d.level)
+        self.__dict__["facts"] = facts  # written once, on first use
+        return facts
 
     def fired(self, rule_id: str, level: Level) -> FiredRule:
         rule = RULES_BY_ID[rule_id]
@@ -74,10 +76,10 @@ class _Explainer:
         return FLAGS_BY_CODE[code].text.format(f=self.facts)
 
     def rating(self, letter: str) -> str:
-        return why(letter, self.facts)
+        return self.facts.why(letter)
 
     def withdrawal(self) -> str:
-        return withdrawal_management(self.facts).because
+        return self.facts.withdrawal.because
 
 
 RULES_BY_ID = {rule.id: rule for rule in RULES}

@@ -1,12 +1,19 @@
-"""Facts: what a rating, rule or flag may look at, as attributes named like the spec."""
+"""Facts: what a rating, rule or flag may look at, named like the spec, and the reason texts.
+
+decision.py compiles the tables' tests into one function for speed; the texts are written here,
+from a Facts object built only when a reason is shown.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
+from types import CodeType
 
 from triage_cli.bank import Value
+from triage_cli.scoring import ratings, rules
 from triage_cli.scoring.instruments import cssrs_high_answers
-from triage_cli.scoring.model import Level, Scores
+from triage_cli.scoring.model import Level, Ratings, Scores
 
 # A question the skip logic did not ask takes its not-asked value here.
 NOT_ASKED: dict[str, Value | None] = {
@@ -18,13 +25,33 @@ NOT_ASKED: dict[str, Value | None] = {
     "home_safe": None,  # not asked when homeless: neither safe nor unsafe
 }
 IMPAIRMENTS = ("impair_work", "impair_relationships", "impair_selfcare")
-CSSRS_ITEMS = ("cssrs_1", "cssrs_2", "cssrs_3", "cssrs_4", "cssrs_5", "cssrs_6", "cssrs_6_recent")
+
+# Facts computed from the answers, before the ratings; in order (a later one may use an earlier).
+DERIVED = {
+    "impair_sum": "impair_work + impair_relationships + impair_selfcare",
+    "impair_max": "max(impair_work, impair_relationships, impair_selfcare)",
+    "impair_fours": "(impair_work == 4) + (impair_relationships == 4) + (impair_selfcare == 4)",
+    "cssrs_all_no": "not (cssrs_1 or cssrs_2 or cssrs_3 or cssrs_4 or cssrs_5 or cssrs_6"
+    " or cssrs_6_recent)",
+}
+# Functions and constants a test may name, besides the facts.
+HELPERS = {
+    "max": max,
+    "is_imminent": rules.is_imminent,
+    "composite_band": rules.composite_band,
+    **{level.name: level for level in Level},
+}
+
+
+@cache
+def compiled(expression: str) -> CodeType:
+    return compile(expression, "<clinical test>", "eval")
 
 
 class Facts:
-    """Answers (every CLINICAL.md id), instrument scores, then ratings and level as they are set.
+    """Answers (every CLINICAL.md id), instrument scores, DERIVED, ratings, composite and level.
 
-    Attributes are read by the tables in ratings.py and rules.py, e.g. `f.phq9_9`, `f.R`.
+    Reason texts are format strings over it, e.g. "{f.phq9_9}", "{f.rated_R}".
     """
 
     R: int
@@ -36,16 +63,29 @@ class Facts:
     G: int
     composite: int
     level: Level
+    impair_max: int
 
-    def __init__(self, answers: Mapping[str, Value], scores: Scores) -> None:
+    def __init__(
+        self,
+        answers: Mapping[str, Value],
+        scores: Scores,
+        rated: Ratings,
+        composite: int,
+        level: Level,
+    ) -> None:
         facts = self.__dict__
         facts.update(NOT_ASKED)
         facts.update(answers)
         facts.update(zip(Scores._fields, scores, strict=True))
-        items = [answers[item] for item in IMPAIRMENTS]
-        self.impair_sum = sum(items)
-        self.impair_max = max(items)
-        self.impair_fours = items.count(4)
+        for name, expression in DERIVED.items():
+            facts[name] = self.holds(expression)
+        facts.update(zip(Ratings._fields, rated, strict=True))
+        self.composite = composite
+        self.level = level
+
+    def holds(self, test: str) -> Value:
+        """The value of an expression over these facts (a term's or a rule's test)."""
+        return eval(compiled(test), HELPERS, self.__dict__)
 
     # Texts used only when a reason is written, so computed on demand.
     @property
@@ -62,15 +102,22 @@ class Facts:
     def cssrs_high_items(self) -> str:
         return cssrs_high_answers(self.__dict__)
 
-    @property
-    def cssrs_all_no(self) -> bool:
-        return not any(self.__dict__[i] for i in CSSRS_ITEMS)
-
     def rated(self, *letters: str) -> str:
         """'R=3 (cssrs_2 = yes), F=3 (...)': ratings with the answers that set them."""
-        from triage_cli.scoring.ratings import why
+        return ", ".join(f"{x}={getattr(self, x)} ({self.why(x)})" for x in letters)
 
-        return ", ".join(f"{x}={getattr(self, x)} ({why(x, self)})" for x in letters)
+    def why(self, letter: str) -> str:
+        """The answers behind one rating: the matched terms of its table's deciding row, or
+        the answers its function reads."""
+        rating = ratings.RATINGS[letter]
+        if callable(rating):
+            given = ((qid, self.__dict__[qid]) for qid in ratings.inputs(rating))
+            return ", ".join(ratings.shown(qid, value) for qid, value in given if value is not None)
+        for _, terms in rating:
+            matched = [term.text.format(f=self) for term in terms if self.holds(term.test)]
+            if matched:
+                return "; ".join(matched)
+        return "no higher row applies"
 
     @property
     def rated_R(self) -> str:
@@ -94,15 +141,15 @@ class Facts:
 
     @property
     def imminent(self) -> str:
-        from triage_cli.scoring.rules import imminent_reasons
-
-        return "; ".join(imminent_reasons(self.__dict__))
+        return "; ".join(rules.imminent_reasons(self.__dict__))
 
     @property
     def band(self) -> str:
-        from triage_cli.scoring.rules import band_text
+        return rules.band_text(self.composite)
 
-        return band_text(self.composite)
+    @property
+    def withdrawal(self) -> rules.Withdrawal:
+        return rules.withdrawal_management(self.withdrawal_now, self.withdrawal_complicated)
 
     def _listed(self, *parts: tuple[bool, str]) -> str:
         return " and ".join(text for holds, text in parts if holds)

@@ -34,6 +34,16 @@ def band(total: int, bands: tuple[tuple[int, str], ...]) -> str:
     raise ValueError(f"total {total} is below every band")
 
 
+def band_of_total(bands: tuple[tuple[int, str], ...], highest: int) -> tuple[str, ...]:
+    """Every possible total's band, looked up by total (batch scores each row with them)."""
+    return tuple(band(total, bands) for total in range(highest + 1))
+
+
+PHQ9_BAND = band_of_total(PHQ9_BANDS, 3 * len(PHQ9_ITEMS))
+GAD7_BAND = band_of_total(GAD7_BANDS, 3 * len(GAD7_ITEMS))
+DAST10_BAND = band_of_total(DAST10_BANDS, len(DAST10_ITEMS))
+
+
 def auditc_cutoff(sex_at_birth: str) -> int:
     """AUDIT-C is positive at >= 4 for men; >= 3 for women, other and unknown (the safer cut)."""
     return 4 if sex_at_birth == "male" else 3
@@ -69,15 +79,15 @@ def score_instruments(answers: Mapping[str, Value]) -> Scores:
     gad7 = sum(map(item, GAD7_ITEMS))
     auditc = sum(map(item, AUDITC_ITEMS))
     dast10 = dast10_total(answers)
-    return Scores(
-        phq9_total=phq9,
-        phq9_band=band(phq9, PHQ9_BANDS),
-        gad7_total=gad7,
-        gad7_band=band(gad7, GAD7_BANDS),
-        auditc_total=auditc,
-        auditc_positive=auditc >= auditc_cutoff(answers["sex_at_birth"]),
-        auditc_high=auditc >= AUDITC_HIGH,
-        dast10_total=dast10,
-        dast10_band=band(dast10, DAST10_BANDS),
-        cssrs_risk=cssrs_risk(answers),
+    return Scores(  # positional, in the order of Scores' fields: this runs once per batch row
+        phq9,
+        PHQ9_BAND[phq9],
+        gad7,
+        GAD7_BAND[gad7],
+        auditc,
+        auditc >= auditc_cutoff(answers["sex_at_birth"]),
+        auditc >= AUDITC_HIGH,
+        dast10,
+        DAST10_BAND[dast10],
+        cssrs_risk(answers),
     )

@@ -17,9 +17,10 @@ class Level(IntEnum):
     RESIDENTIAL = 4
     INPATIENT = 5
 
-    @property
-    def code(self) -> str:
-        return self.name.lower()
+    code: str  # "op", ..., "inpatient": set once per level, as batch reads it for every row
+
+    def __init__(self, value: int) -> None:
+        self.code = self._name_.lower()
 
     @property
     def title(self) -> str:
@@ -118,13 +119,9 @@ class Assessment:
     ratings: Ratings
     composite: int
     proposals: tuple[tuple[str, Level], ...]  # (rule id, level) of every rule that applied
+    rules: tuple[str, ...]  # ids of the rules that proposed the recommended level, sorted
     flag_codes: tuple[str, ...]
     explain: Explainer = field(compare=False, repr=False)
-
-    @property
-    def rules(self) -> tuple[str, ...]:
-        """Ids of the rules that proposed the recommended level, sorted."""
-        return tuple(sorted(rule for rule, level in self.proposals if level == self.level))
 
     @cached_property
     def fired(self) -> tuple[FiredRule, ...]:

@@ -1,15 +1,16 @@
 """Level-of-care rules, withdrawal management and clinician flags (CLINICAL.md section 4).
 
-Read RULES side by side with the spec's table: one entry per rule, in the same order.
+Read RULES side by side with the spec's table: one entry per rule, in the same order. A test is
+a Python expression over the facts (answers, scores, ratings R-G, composite, level), compiled once
+into scoring/decision.py's function; a reason is a format string over the same facts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from triage_cli.bank import Value
-from triage_cli.scoring.facts import Facts
 from triage_cli.scoring.instruments import cssrs_high_answers, cssrs_risk
 from triage_cli.scoring.model import Level
 
@@ -19,8 +20,8 @@ OP, IOP, PHP, RESIDENTIAL, INPATIENT = Level
 class Rule(NamedTuple):
     id: str
     name: str
-    proposes: Level | Callable[[Facts], Level]
-    when: Callable[[Facts], bool]
+    proposes: Level | str  # a level, or an expression over the facts that gives one
+    when: str  # an expression over the facts: the rule applies when it is true
     because: str  # a format string over `f`, the Facts: what triggered the rule
 
 
@@ -28,9 +29,12 @@ class Rule(NamedTuple):
 COMPOSITE_BANDS = ((23, RESIDENTIAL), (20, PHP), (17, IOP), (7, OP))
 
 
-def composite_band(f: Facts) -> Level:
+def composite_band(composite: int) -> Level:
     """B1: 23-27 residential; 20-22 php; 17-19 iop; 7-16 op."""
-    return next(level for lowest, level in COMPOSITE_BANDS if f.composite >= lowest)
+    for lowest, level in COMPOSITE_BANDS:
+        if composite >= lowest:
+            return level
+    raise ValueError(f"composite {composite} is below every band")
 
 
 def band_text(composite: int) -> str:
@@ -41,10 +45,6 @@ def band_text(composite: int) -> str:
             return f"{lowest}-{highest}: {level.code}"
         highest = lowest - 1
     raise ValueError(f"composite {composite} is below every band")
-
-
-def _serious(f: Facts) -> bool:
-    return f.F == 4 or f.C == 4
 
 
 def is_imminent(cssrs: str, harm_others: Value | None) -> bool:
@@ -69,40 +69,40 @@ def imminent_reasons(answers: Mapping[str, Value]) -> list[str]:
 
 RULES: tuple[Rule, ...] = (
     Rule("S1", "imminent-risk", INPATIENT,
-         lambda f: is_imminent(f.cssrs_risk, f.harm_others),
+         "is_imminent(cssrs_risk, harm_others)",
          "{f.imminent}"),
     Rule("O1", "extreme-rating", INPATIENT,
-         lambda f: f.R == 5 or f.F == 5 or f.C == 5,
+         "R == 5 or F == 5 or C == 5",
          "{f.extreme}"),
     Rule("O2", "composite-max", INPATIENT,
-         lambda f: f.composite >= 28,
+         "composite >= 28",
          "composite {f.composite} >= 28"),
     Rule("O3", "serious-risk", RESIDENTIAL,
-         lambda f: f.R == 4,
+         "R == 4",
          "{f.rated_R}"),
     Rule("O4", "serious-impairment", RESIDENTIAL,
-         lambda f: _serious(f) and not (f.E == 1 and f.P == 1),
+         "(F == 4 or C == 4) and not (E == 1 and P == 1)",
          "{f.serious}; E={f.E}, P={f.P} (not both 1)"),
     Rule("O5", "serious-impairment-supported", PHP,
-         lambda f: _serious(f) and f.E == 1 and f.P == 1,
+         "(F == 4 or C == 4) and E == 1 and P == 1",
          "{f.serious}; E=1 and P=1 (stable, supported home)"),
-    Rule("B1", "composite-band", composite_band,
-         lambda f: f.composite <= 27,
+    Rule("B1", "composite-band", "composite_band(composite)",
+         "composite <= 27",
          "composite {f.composite} ({f.band})"),
     Rule("F1", "step-down", IOP,
-         lambda f: f.recent_discharge in ("php", "residential", "inpatient"),
+         "recent_discharge in ('php', 'residential', 'inpatient')",
          "recent_discharge = {f.recent_discharge}"),
     Rule("F2", "active-ideation", IOP,
-         lambda f: f.R >= 3,
+         "R >= 3",
          "{f.rated_R}"),
     Rule("F3", "significant-impairment", IOP,
-         lambda f: f.F >= 3,
+         "F >= 3",
          "{f.rated_F}"),
     Rule("F4", "symptoms-with-impairment", IOP,
-         lambda f: f.C >= 3 and f.F >= 2,
+         "C >= 3 and F >= 2",
          "{f.rated_C}; {f.rated_F}"),
     Rule("F5", "high-acuity", PHP,
-         lambda f: f.R >= 3 and f.F >= 3 and f.C >= 3,
+         "R >= 3 and F >= 3 and C >= 3",
          "R={f.R}, F={f.F}, C={f.C} (all >= 3)"),
 )  # fmt: skip
 
@@ -112,12 +112,12 @@ class Withdrawal(NamedTuple):
     because: str
 
 
-def withdrawal_management(f: Facts) -> Withdrawal:
+def withdrawal_management(withdrawal_now: str, withdrawal_complicated: bool) -> Withdrawal:
     """A flag beside the level: which withdrawal management must come first."""
-    now = f.withdrawal_now
+    now = withdrawal_now
     if now == "severe":
         return Withdrawal("medically_managed", "withdrawal_now = severe")
-    if f.withdrawal_complicated and now == "moderate":
+    if withdrawal_complicated and now == "moderate":
         return Withdrawal(
             "medically_managed", "withdrawal_now = moderate with withdrawal_complicated = yes"
         )
@@ -130,27 +130,27 @@ def withdrawal_management(f: Facts) -> Withdrawal:
 
 class FlagRule(NamedTuple):
     code: str
-    when: Callable[[Facts], bool]
+    when: str  # an expression over the facts
     text: str  # a format string over `f`
 
 
 FLAGS: tuple[FlagRule, ...] = (
-    FlagRule("phq9_item9", lambda f: f.phq9_9 > 0,
+    FlagRule("phq9_item9", "phq9_9 > 0",
              "PHQ-9 item 9 = {f.phq9_9} (thoughts of death or self-harm): review safety"),
-    FlagRule("item9_discordant", lambda f: f.phq9_9 > 0 and f.cssrs_all_no,
+    FlagRule("item9_discordant", "phq9_9 > 0 and cssrs_all_no",
              "PHQ-9 item 9 > 0 but every C-SSRS answer is no: discordant, ask again"),
-    FlagRule("psychosis", lambda f: f.psychosis,
+    FlagRule("psychosis", "psychosis",
              "Psychotic symptoms reported: arrange a psychiatric evaluation"),
-    FlagRule("home_unsupportive", lambda f: f.E >= 4 and f.P >= 4 and f.level <= PHP,
+    FlagRule("home_unsupportive", "E >= 4 and P >= 4 and level <= PHP",
              "E={f.E}, P={f.P}: the home may not support outpatient care; "
              "consider residential or supportive housing"),
-    FlagRule("adolescent", lambda f: f.age < 18,
+    FlagRule("adolescent", "age < 18",
              "Age {f.age}: adolescent; confirm with an adolescent instrument; "
              "adolescent IOP needs at least 6 h/week"),
-    FlagRule("refuses_treatment", lambda f: f.readiness == "refuses",
+    FlagRule("refuses_treatment", "readiness == 'refuses'",
              "Readiness = refuses: explore ambivalence; treatment is voluntary unless at risk"),
-    FlagRule("op_every_1_2_weeks", lambda f: f.level == OP and f.composite <= 13,
+    FlagRule("op_every_1_2_weeks", "level == OP and composite <= 13",
              "OP intensity: a session every 1-2 weeks (composite {f.composite}, 7-13)"),
-    FlagRule("op_weekly", lambda f: f.level == OP and 14 <= f.composite <= 16,
+    FlagRule("op_weekly", "level == OP and 14 <= composite <= 16",
              "OP intensity: weekly sessions (composite {f.composite}, 14-16)"),
 )  # fmt: skip

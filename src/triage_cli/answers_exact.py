@@ -1,0 +1,92 @@
+"""The hot path of answer checking: a bank compiled, once, into one function that accepts a row
+only when every answer is spelled exactly (a CSV export's usual "yes", "2", "stable") and the
+skip logic is kept. Anything else returns None, and answers.py's thorough path judges the row
+and names every problem; that path is the authority, this one only makes the common case cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from triage_cli.bank import Bank, Condition, Question, Value
+
+MAX_FIELD = 256  # longer raw values are rejected without being echoed back
+YES = frozenset({"yes", "y", "true", "1"})
+NO = frozenset({"no", "n", "false", "0"})
+
+ExactCheck = Callable[[Sequence[object]], "dict[str, Value] | None"]
+
+
+def exact_spellings(question: Question) -> dict[str, Value]:
+    """The common exact spellings of valid answers: one dict lookup instead of trimming,
+    lower-casing and converting. Empty for free text and wide integer ranges."""
+    if question.kind == "yesno":
+        words = {word: True for word in YES} | {word: False for word in NO}
+        return {v: t for w, t in words.items() for v in (w, w.upper(), w.capitalize())}
+    if question.kind == "choice":
+        return {
+            spelling: c.code
+            for c in question.choices
+            for spelling in {str(c.code), str(c.code).upper(), str(c.code).capitalize()}
+        }
+    if question.kind == "integer" and question.max - question.min <= 1000:
+        return {str(n): n for n in range(question.min, question.max + 1)}
+    return {}
+
+
+def _holds(condition: Condition) -> str:
+    """Condition.holds as an expression over `values` (false when the question was not asked)."""
+    answer = f"values[{condition.question!r}]"
+    asked = f"{condition.question!r} in values"
+    if condition.op == "eq":
+        return f"{asked} and {answer} == {condition.value!r}"
+    if condition.op == "ne":
+        return f"{asked} and {answer} != {condition.value!r}"
+    return f"{asked} and {answer} in {condition.value!r}"
+
+
+def generate(bank: Bank) -> str:
+    """The source of `exact(given)`: given is a row in bank order; typed values, or None."""
+    always = []
+    judged = []
+    for n, q in enumerate(bank.questions):
+        if q.kind == "text" or not exact_spellings(q):
+            value = f"converted(convert_{q.id}, given[{n}])"
+        else:
+            value = f"exact_{q.id}[given[{n}]]"
+        if not q.when:
+            always.append(f"            {q.id!r}: {value},")
+            continue
+        test = " and ".join(f"({_holds(c)})" for c in q.when)
+        judged += [f"        if {test}:", f"            values[{q.id!r}] = {value}"]
+        judged.append(f"        elif given[{n}] != '': return None")
+    return "\n".join([
+        "def exact(given):",
+        "    try:",
+        "        values = {", *always, "        }",
+        *judged,
+        "    except (KeyError, TypeError):  # a spelling not in the table, or unhashable",
+        "        return None",
+        "    return values",
+    ]) + "\n"  # fmt: skip
+
+
+Converter = Callable[[object], tuple[Value | None, str | None]]
+
+
+def _converted(convert: Converter, given: object) -> Value:
+    """An answer with no table of spellings, converted; KeyError when it is not clean."""
+    value, problem = convert(given)
+    if problem is not None or value is None or (isinstance(given, str) and len(given) > MAX_FIELD):
+        raise KeyError(given)  # not a clean answer: the thorough path will say why
+    return value
+
+
+def compile_exact(bank: Bank, converters: dict[str, Converter]) -> ExactCheck:
+    """Compile generate(bank); `converters` are the thorough path's, for answers with no table."""
+    namespace: dict[str, object] = {"converted": _converted}
+    for q in bank.questions:
+        namespace[f"exact_{q.id}"] = exact_spellings(q)
+        namespace[f"convert_{q.id}"] = converters[q.id]
+    exec(compile(generate(bank), "<triage_cli.answers_exact>", "exec"), namespace)
+    return namespace["exact"]  # type: ignore[return-value]

@@ -1,0 +1,118 @@
+"""The rating, rule and flag tables compiled, once at import, into one plain Python function.
+
+The tables in ratings.py and rules.py stay the only statement of the clinical logic; this module
+writes them out as straight-line code (answers into local variables, one `if` per row, rule and
+flag), because batch scores each row with it and calling ~50 small functions per row was the
+slowest part of `triage batch`. `SOURCE` holds the generated code, for reading and for tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from operator import itemgetter
+from typing import NamedTuple
+
+from triage_cli.bank import Value
+from triage_cli.scoring.facts import DERIVED, HELPERS, NOT_ASKED, compiled
+from triage_cli.scoring.model import Level, Ratings, Scores
+from triage_cli.scoring.ratings import RATINGS, Rows, inputs
+from triage_cli.scoring.rules import FLAGS, RULES, withdrawal_management
+from triage_cli.scoring.schema import SCORED
+
+
+class Decision(NamedTuple):
+    """What the tables decide for one set of answers."""
+
+    ratings: Ratings
+    composite: int
+    proposals: tuple[tuple[str, Level], ...]  # (rule id, level) of every rule that applied
+    level: Level
+    rules: tuple[str, ...]  # ids of the rules that proposed the level, sorted
+    flag_codes: tuple[str, ...]
+    withdrawal_management: str
+
+
+COMPUTED = frozenset((*Scores._fields, *DERIVED, *Ratings._fields, "composite", "level"))
+KNOWN = COMPUTED | set(SCORED) | set(HELPERS)  # the names a test may read
+
+
+def _names(expression: str) -> tuple[str, ...]:
+    """The names an expression reads; refuses one that reads anything but facts and helpers."""
+    code = compiled(expression)
+    unknown = [name for name in code.co_names if name not in KNOWN]
+    if unknown or any(hasattr(const, "co_code") for const in code.co_consts):
+        raise ValueError(f"clinical test {expression!r} reads {unknown or 'a nested scope'}")
+    return code.co_names
+
+
+def _answers_read() -> list[str]:
+    """The answer ids the tables read, in schema order (for a stable SOURCE)."""
+    tables = [rows for rows in RATINGS.values() if not callable(rows)]
+    tests = [*DERIVED.values(), *(r.when for r in RULES), *(f.when for f in FLAGS)]
+    tests += [r.proposes for r in RULES if isinstance(r.proposes, str)]
+    tests += [term.test for rows in tables for _, terms in rows for term in terms]
+    functions = [f for f in RATINGS.values() if callable(f)] + [withdrawal_management]
+    read = {name for test in tests for name in _names(test)}
+    read |= {name for function in functions for name in inputs(function)}
+    return [qid for qid in SCORED if qid in read]
+
+
+def _rating(letter: str, rating: Rows | Callable[..., int]) -> list[str]:
+    """A function rating as a call; a table as if/elif, highest row first, 1 when none holds."""
+    if callable(rating):
+        return [f"{letter} = {rating.__name__}({', '.join(inputs(rating))})"]
+    lines = [
+        f"{'elif' if n else 'if'} {' or '.join(f'({t.test})' for t in terms)}: {letter} = {value}"
+        for n, (value, terms) in enumerate(rating)
+    ]
+    return [*lines, f"else: {letter} = 1"]
+
+
+def generate() -> str:
+    """The source of `decide(answers, scores) -> Decision`, written from the tables."""
+    body = [
+        *(
+            f"{qid} = answers.get({qid!r}, {NOT_ASKED[qid]!r})"
+            if qid in NOT_ASKED
+            else f"{qid} = answers[{qid!r}]"
+            for qid in _answers_read()
+        ),
+        f"{', '.join(Scores._fields)} = scores",
+        *(f"{name} = {expression}" for name, expression in DERIVED.items()),
+        *(line for letter, rating in RATINGS.items() for line in _rating(letter, rating)),
+        f"composite = {' + '.join(Ratings._fields)}",
+        "proposals = []",
+        *(
+            f"if {rule.when}: proposals.append(({rule.id!r}, "
+            f"{rule.proposes.name if isinstance(rule.proposes, Level) else rule.proposes}))"
+            for rule in RULES
+        ),
+        "level = max(map(itemgetter(1), proposals))",
+        "rules = tuple(sorted([rule for rule, proposed in proposals if proposed == level]))",
+        "flags = []",
+        *(f"if {flag.when}: flags.append({flag.code!r})" for flag in FLAGS),
+        "withdrawal = withdrawal_management(withdrawal_now, withdrawal_complicated).code",
+        f"ratings = make(Ratings, ({', '.join(Ratings._fields)}))",
+        "return make(Decision, (ratings, composite, tuple(proposals), level, rules, tuple(flags),"
+        " withdrawal))",
+    ]
+    return "def decide(answers, scores):\n" + "".join(f"    {line}\n" for line in body)
+
+
+def _compile(source: str) -> Callable[[Mapping[str, Value], Scores], Decision]:
+    namespace = {
+        **HELPERS,
+        "Decision": Decision,
+        # tuple.__new__ builds the same NamedTuple as its Python-level constructor, in C
+        "make": tuple.__new__,
+        "itemgetter": itemgetter,
+        "Ratings": Ratings,
+        "withdrawal_management": withdrawal_management,
+        **{f.__name__: f for f in RATINGS.values() if callable(f)},
+    }
+    exec(compile(source, "<triage_cli.scoring.decision>", "exec"), namespace)
+    return namespace["decide"]  # type: ignore[no-any-return]
+
+
+SOURCE = generate()
+decide = _compile(SOURCE)
