@@ -6,6 +6,7 @@ and names every problem; that path is the authority, this one only makes the com
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from triage_cli.bank import Bank, Condition, Question, Value
@@ -50,7 +51,9 @@ def generate(bank: Bank) -> str:
     always = []
     judged = []
     for n, q in enumerate(bank.questions):
-        if q.kind == "text" or not exact_spellings(q):
+        if q.kind == "text":
+            value = f"text_{q.id}(given[{n}])"
+        elif not exact_spellings(q):
             value = f"converted(convert_{q.id}, given[{n}])"
         else:
             value = f"exact_{q.id}[given[{n}]]"
@@ -82,11 +85,26 @@ def _converted(convert: Converter, given: object) -> Value:
     return value
 
 
+def exact_text(question: Question) -> Callable[[object], str]:
+    """A free-text answer's check: already trimmed, not too long, and matching the pattern."""
+    match = re.compile(question.pattern).fullmatch if question.pattern else None
+
+    def text(given: object) -> str:
+        if type(given) is not str or not 0 < len(given) <= MAX_FIELD or given != given.strip():
+            raise KeyError(given)
+        if match is not None and match(given) is None:
+            raise KeyError(given)
+        return given
+
+    return text
+
+
 def compile_exact(bank: Bank, converters: dict[str, Converter]) -> ExactCheck:
     """Compile generate(bank); `converters` are the thorough path's, for answers with no table."""
     namespace: dict[str, object] = {"converted": _converted}
     for q in bank.questions:
         namespace[f"exact_{q.id}"] = exact_spellings(q)
         namespace[f"convert_{q.id}"] = converters[q.id]
+        namespace[f"text_{q.id}"] = exact_text(q)
     exec(compile(generate(bank), "<triage_cli.answers_exact>", "exec"), namespace)
     return namespace["exact"]  # type: ignore[return-value]

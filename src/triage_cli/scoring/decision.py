@@ -87,7 +87,7 @@ def generate() -> str:
             f"{rule.proposes.name if isinstance(rule.proposes, Level) else rule.proposes}))"
             for rule in RULES
         ),
-        "level = max(map(itemgetter(1), proposals))",
+        "level = max(map(proposed_level, proposals))",
         "rules = tuple(sorted([rule for rule, proposed in proposals if proposed == level]))",
         "flags = []",
         *(f"if {flag.when}: flags.append({flag.code!r})" for flag in FLAGS),
@@ -105,7 +105,7 @@ def _compile(source: str) -> Callable[[Mapping[str, Value], Scores], Decision]:
         "Decision": Decision,
         # tuple.__new__ builds the same NamedTuple as its Python-level constructor, in C
         "make": tuple.__new__,
-        "itemgetter": itemgetter,
+        "proposed_level": itemgetter(1),
         "Ratings": Ratings,
         "withdrawal_management": withdrawal_management,
         **{f.__name__: f for f in RATINGS.values() if callable(f)},

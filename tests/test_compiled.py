@@ -1,0 +1,145 @@
+"""The two compiled hot paths agree with what they compile.
+
+scoring/decision.py writes the rating, rule and flag tables out as one function; these tests
+evaluate the same tables one expression at a time (Facts.holds) and compare. answers_exact.py
+compiles a bank into an exact-spelling row check; these tests compare it with the thorough
+checker on valid rows and on rows spoiled in the ways CSV exports spoil them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from triage_cli.answers import _plan, row_checker
+from triage_cli.answers_exact import generate
+from triage_cli.bank import load_bank
+from triage_cli.scoring import Level, Ratings
+from triage_cli.scoring.decision import SOURCE, _names, decide
+from triage_cli.scoring.facts import Facts
+from triage_cli.scoring.instruments import score_instruments
+from triage_cli.scoring.ratings import RATINGS, inputs
+from triage_cli.scoring.rules import FLAGS, RULES
+from triage_cli.template import example_answers
+
+from strategies import answer_sets, as_text
+
+BANK = load_bank()
+IDS = [q.id for q in BANK.questions]
+PLAN = _plan(BANK)
+
+
+def interpreted(values: dict) -> tuple:
+    """Ratings, proposals, level and flags, one table entry at a time, without decide()."""
+    f = Facts(values, score_instruments(values), Ratings(*[0] * 7), 0, Level.OP)
+    for letter, rating in RATINGS.items():
+        if callable(rating):
+            value = rating(*(f.__dict__[name] for name in inputs(rating)))
+        else:
+            value = next((v for v, terms in rating if any(f.holds(t.test) for t in terms)), 1)
+        setattr(f, letter, value)
+    rated = tuple(getattr(f, letter) for letter in RATINGS)
+    f.composite = sum(rated)
+    proposals = []
+    for rule in RULES:
+        if f.holds(rule.when):
+            level = rule.proposes if isinstance(rule.proposes, Level) else f.holds(rule.proposes)
+            proposals.append((rule.id, level))
+    f.level = max(level for _, level in proposals)
+    flags = tuple(flag.code for flag in FLAGS if f.holds(flag.when))
+    return rated, tuple(proposals), f.level, flags
+
+
+@settings(max_examples=400, deadline=None)
+@given(answer_sets(BANK))
+def test_decide_matches_the_tables_read_one_entry_at_a_time(answers: dict) -> None:
+    decision = decide(answers, score_instruments(answers))
+    got = (tuple(decision.ratings), decision.proposals, decision.level, decision.flag_codes)
+    assert got == interpreted(answers)
+    assert decision.rules == tuple(
+        sorted(rule for rule, level in decision.proposals if level == decision.level)
+    )
+
+
+def test_generated_source_has_one_line_per_rule_and_flag() -> None:
+    for rule in RULES:
+        assert f"proposals.append(({rule.id!r}," in SOURCE
+    for flag in FLAGS:
+        assert f"flags.append({flag.code!r})" in SOURCE
+
+
+@pytest.mark.parametrize(
+    "test", ["phq9_total >= limit", "open('x')", "[x for x in (R, F)]", "f.phq9_total > 1"]
+)
+def test_a_test_reading_anything_but_facts_and_helpers_is_refused(test: str) -> None:
+    with pytest.raises(ValueError, match="clinical test"):
+        _names(test)
+
+
+def row_of(answers: dict) -> list[object]:
+    """The answers as a CSV row carries them, in bank order ('' for a skipped question)."""
+    text = as_text(answers)
+    return [text.get(qid, "") for qid in IDS]
+
+
+EXAMPLE = example_answers(BANK)
+
+
+@settings(max_examples=200, deadline=None)
+@given(answer_sets(BANK))
+def test_exact_path_accepts_valid_rows_as_the_thorough_path_reads_them(answers: dict) -> None:
+    row = row_of(answers)
+    assert PLAN.exact(row) == answers
+    assert PLAN.check_each(row, []) == (answers, [])
+
+
+SPOILERS = {
+    "blank": lambda value: "",
+    "padded": lambda value: f" {value} ",
+    "shouted": str.upper,
+    "unknown": lambda value: "maybe",
+    "number": lambda value: "99999",
+    "long": lambda value: "x" * 300,
+    "unhashable": lambda value: ["list"],
+    "none": lambda value: None,
+}
+
+
+@settings(max_examples=400, deadline=None)
+@given(answer_sets(BANK), st.sampled_from(IDS), st.sampled_from(sorted(SPOILERS)))
+def test_exact_path_never_disagrees_with_the_thorough_path(
+    answers: dict, qid: str, how: str
+) -> None:
+    row = row_of(answers)
+    at = IDS.index(qid)
+    row[at] = SPOILERS[how](row[at])
+    thorough = PLAN.check_each(row, [])
+    exact = PLAN.exact(row)
+    if exact is not None:  # accepted: exactly what the thorough path makes of it, no problems
+        assert (exact, []) == thorough
+    assert row_checker(BANK)(row) == thorough
+
+
+@pytest.mark.parametrize(
+    ("qid", "value"),
+    [
+        ("cssrs_3", "no"),  # answered, but cssrs_2 = no: the skip logic was not kept
+        ("phq9_1", " 1"),  # valid, but not an exact spelling
+        ("client_id", "EX 0001"),  # not the client id pattern
+        ("age", ""),  # missing
+    ],
+)
+def test_exact_path_hands_odd_rows_to_the_thorough_path(qid: str, value: str) -> None:
+    assert EXAMPLE["cssrs_2"] is False  # the first case relies on it
+    row = row_of(EXAMPLE)
+    assert PLAN.exact(row) == EXAMPLE
+    row[IDS.index(qid)] = value
+    assert PLAN.exact(row) is None
+
+
+def test_exact_source_reads_each_question_once() -> None:
+    source = generate(BANK)
+    for n, qid in enumerate(IDS):
+        assert source.count(f"given[{n}]") in (1, 2)  # 2: a skipped question is checked blank
+        assert f"{qid!r}" in source
