@@ -252,3 +252,21 @@ def test_a_scored_skip_condition_cannot_be_changed(edit_bank: EditBank) -> None:
 def test_the_client_id_pattern_cannot_be_loosened(edit_bank: EditBank) -> None:
     folder = edit_bank("intake.toml", lambda d: question_table(d, "client_id").update(pattern=".*"))
     assert "question 'client_id': pattern must be" in check(folder)
+
+
+@pytest.mark.parametrize(
+    ("code", "problem"),
+    [
+        ("", "code '' must be non-empty, without surrounding spaces"),
+        (" evenings", "code ' evenings' must be non-empty, without surrounding spaces"),
+        ("Daytime", "code 'Daytime' is listed twice (codes ignore case)"),
+    ],
+)
+def test_choice_codes_an_answer_cannot_tell_apart_are_refused(
+    edit_bank: EditBank, code: str, problem: str
+) -> None:
+    # a blank cell would count as the answer "", and answers are matched trimmed, in any case
+    def change(data: dict) -> None:
+        question_table(data, "availability")["choices"].append({"code": code, "label": "x"})
+
+    assert f"question 'availability': {problem}" in check(edit_bank("intake.toml", change))

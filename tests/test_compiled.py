@@ -1,20 +1,26 @@
 """The two compiled hot paths agree with what they compile.
 
 scoring/decision.py writes the rating, rule and flag tables out as one function; these tests
-evaluate the same tables one expression at a time (Facts.holds) and compare. answers_exact.py
-compiles a bank into an exact-spelling row check; these tests compare it with the thorough
-checker on valid rows and on rows spoiled in the ways CSV exports spoil them.
+evaluate the same tables one expression at a time (Facts.evaluate) and compare. That checks the
+compiling, not the tables: a wrong table entry is test_clinical_spec's to catch.
+answers_exact.py compiles a bank into an exact-spelling row check; these tests compare it with
+the thorough checker on valid rows and on rows spoiled in the ways CSV exports spoil them, on
+the built-in bank and on a center's bank with every kind of question and condition.
 """
 
 from __future__ import annotations
 
+import shutil
+import tomllib
+
 import pytest
+import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triage_cli.answers import _plan, row_checker
 from triage_cli.answers_exact import generate
-from triage_cli.bank import load_bank
+from triage_cli.bank import FILES, Bank, default_bank_dir, load_bank
 from triage_cli.scoring import Level, Ratings
 from triage_cli.scoring.decision import SOURCE, _names, decide
 from triage_cli.scoring.facts import Facts
@@ -37,17 +43,17 @@ def interpreted(values: dict) -> tuple:
         if callable(rating):
             value = rating(*(f.__dict__[name] for name in inputs(rating)))
         else:
-            value = next((v for v, terms in rating if any(f.holds(t.test) for t in terms)), 1)
+            value = next((v for v, terms in rating if any(f.evaluate(t.test) for t in terms)), 1)
         setattr(f, letter, value)
     rated = tuple(getattr(f, letter) for letter in RATINGS)
     f.composite = sum(rated)
     proposals = []
     for rule in RULES:
-        if f.holds(rule.when):
-            level = rule.proposes if isinstance(rule.proposes, Level) else f.holds(rule.proposes)
+        if f.evaluate(rule.when):
+            level = rule.proposes if isinstance(rule.proposes, Level) else f.evaluate(rule.proposes)
             proposals.append((rule.id, level))
     f.level = max(level for _, level in proposals)
-    flags = tuple(flag.code for flag in FLAGS if f.holds(flag.when))
+    flags = tuple(flag.code for flag in FLAGS if f.evaluate(flag.when))
     return rated, tuple(proposals), f.level, flags
 
 
@@ -63,10 +69,11 @@ def test_decide_matches_the_tables_read_one_entry_at_a_time(answers: dict) -> No
 
 
 def test_generated_source_has_one_line_per_rule_and_flag() -> None:
+    lines = SOURCE.splitlines()
     for rule in RULES:
-        assert f"proposals.append(({rule.id!r}," in SOURCE
+        assert sum(f"proposals.append(({rule.id!r}," in line for line in lines) == 1
     for flag in FLAGS:
-        assert f"flags.append({flag.code!r})" in SOURCE
+        assert sum(f"flags.append({flag.code!r})" in line for line in lines) == 1
 
 
 @pytest.mark.parametrize(
@@ -114,11 +121,8 @@ def test_exact_path_never_disagrees_with_the_thorough_path(
     row = row_of(answers)
     at = IDS.index(qid)
     row[at] = SPOILERS[how](row[at])
-    thorough = PLAN.check_each(row, [])
-    exact = PLAN.exact(row)
-    if exact is not None:  # accepted: exactly what the thorough path makes of it, no problems
-        assert (exact, []) == thorough
-    assert row_checker(BANK)(row) == thorough
+    # row_checker takes the exact path when it accepts the row, else the thorough one
+    assert row_checker(BANK)(row) == PLAN.check_each(row, [])
 
 
 @pytest.mark.parametrize(
@@ -138,8 +142,60 @@ def test_exact_path_hands_odd_rows_to_the_thorough_path(qid: str, value: str) ->
     assert PLAN.exact(row) is None
 
 
-def test_exact_source_reads_each_question_once() -> None:
-    source = generate(BANK)
-    for n, qid in enumerate(IDS):
-        assert source.count(f"given[{n}]") in (1, 2)  # 2: a skipped question is checked blank
-        assert f"{qid!r}" in source
+def test_exact_source_reads_each_answer_once_and_a_skippable_one_again_for_blank() -> None:
+    source = generate(BANK, {step.id: step.exact for step in PLAN.steps})
+    for n, question in enumerate(BANK.questions):
+        assert source.count(f"given[{n}]") == (2 if question.when else 1)
+        assert source.count(f"values[{question.id!r}] = ") == (1 if question.when else 0)
+
+
+# A center's bank: the built-in one plus a question of every kind the exact path treats apart
+# (no table of spellings, free text with and without a pattern, integer codes) and every kind
+# of condition, including one on a question that may itself be skipped.
+EXTRA_QUESTIONS = [
+    {"id": "x_count", "kind": "integer", "min": -500, "max": 5000},
+    {"id": "x_note", "kind": "text"},
+    {"id": "x_mode", "kind": "choice",
+     "choices": [{"code": c, "label": f"mode {c}"} for c in (1, 2, 3)]},
+    {"id": "x_detail", "kind": "yesno",
+     "when": [{"question": "x_mode", "op": "in", "value": [2, 3]}]},
+    {"id": "x_chain", "kind": "text", "pattern": "^[A-Za-z0-9._-]+$",  # as strategies draw
+     "when": [{"question": "x_detail", "op": "eq", "value": True},
+              {"question": "housing", "op": "ne", "value": "homeless"}]},
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def center_bank(tmp_path_factory: pytest.TempPathFactory) -> Bank:
+    folder = tmp_path_factory.mktemp("center_bank")
+    for name in FILES:
+        shutil.copy(default_bank_dir() / name, folder / name)
+    intake = folder / "intake.toml"
+    data = tomllib.loads(intake.read_text(encoding="utf-8"))
+    section = data["questions"][-1]["section"]
+    data["questions"] += [{"section": section, "prompt": "?", **q} for q in EXTRA_QUESTIONS]
+    intake.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return load_bank(folder)
+
+
+CENTER_SPOILERS = {
+    **SPOILERS,
+    "spaced": lambda value: f"{value} " * 2,
+    "long but valid once trimmed": lambda value: " " * 300 + value,
+    "wide": lambda value: "-499",
+}
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.data())
+def test_exact_path_never_disagrees_with_the_thorough_path_on_a_center_bank(
+    center_bank: Bank, data: st.DataObject
+) -> None:
+    answers = data.draw(answer_sets(center_bank))
+    ids = [q.id for q in center_bank.questions]
+    row = [as_text(answers).get(qid, "") for qid in ids]
+    assert _plan(center_bank).exact(row) == answers
+    qid = data.draw(st.sampled_from([*ids[-len(EXTRA_QUESTIONS) :], "housing", "client_id"]))
+    how = data.draw(st.sampled_from(sorted(CENTER_SPOILERS)))
+    row[ids.index(qid)] = CENTER_SPOILERS[how](row[ids.index(qid)])
+    assert row_checker(center_bank)(row) == _plan(center_bank).check_each(row, [])

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 
-from triage_cli.answers_exact import MAX_FIELD, NO, YES, compile_exact, exact_spellings
 from triage_cli.bank import Bank, Condition, Question, Value, show_value
 from triage_cli.errors import TriageError
 
+MAX_FIELD = 256  # longer raw values are rejected without being echoed back
+YES = frozenset({"yes", "y", "true", "1"})
+NO = frozenset({"no", "n", "false", "0"})
 _INTEGER = re.compile(r"[+-]?\d{1,9}\Z")
 
 
@@ -160,6 +162,24 @@ def converter(question: Question) -> Converter:
     return convert
 
 
+def exact_spellings(question: Question) -> dict[str, Value]:
+    """The common exact spellings of valid answers (a CSV's hot path): one dict lookup
+    instead of trimming, lower-casing and converting. Empty for free text and wide ranges;
+    anything not in it goes through the converter, which accepts every spelling allowed."""
+    if question.kind == "yesno":
+        words = {word: True for word in YES} | {word: False for word in NO}
+        return {v: t for w, t in words.items() for v in (w, w.upper(), w.capitalize())}
+    if question.kind == "choice":
+        return {
+            spelling: c.code
+            for c in question.choices
+            for spelling in {str(c.code), str(c.code).upper(), str(c.code).capitalize()}
+        }
+    if question.kind == "integer" and question.max - question.min <= 1000:
+        return {str(n): n for n in range(question.min, question.max + 1)}
+    return {}
+
+
 class _Step:
     """One question as the parser walks the bank: id, exact spellings, converter, conditions."""
 
@@ -181,7 +201,11 @@ class _Plan:
     def __init__(self, bank: Bank) -> None:
         self.steps = tuple(_Step(q) for q in bank.questions)
         self.known = frozenset(bank.by_id)
-        self.exact = compile_exact(bank, {step.id: step.convert for step in self.steps})
+        from triage_cli.answers_exact import compile_exact  # it builds on this module
+
+        self.exact = compile_exact(
+            bank, {s.id: s.exact for s in self.steps}, {s.id: s.convert for s in self.steps}
+        )
 
     def check(self, given: Sequence[object]) -> tuple[dict[str, Value], list[Problem]]:
         """Answers given in bank order -> typed values (not in bank order) and problems."""

@@ -9,51 +9,35 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from triage_cli.answers import MAX_FIELD, Converter
 from triage_cli.bank import Bank, Condition, Question, Value
-
-MAX_FIELD = 256  # longer raw values are rejected without being echoed back
-YES = frozenset({"yes", "y", "true", "1"})
-NO = frozenset({"no", "n", "false", "0"})
 
 ExactCheck = Callable[[Sequence[object]], "dict[str, Value] | None"]
 
 
-def exact_spellings(question: Question) -> dict[str, Value]:
-    """The common exact spellings of valid answers: one dict lookup instead of trimming,
-    lower-casing and converting. Empty for free text and wide integer ranges."""
-    if question.kind == "yesno":
-        words = {word: True for word in YES} | {word: False for word in NO}
-        return {v: t for w, t in words.items() for v in (w, w.upper(), w.capitalize())}
-    if question.kind == "choice":
-        return {
-            spelling: c.code
-            for c in question.choices
-            for spelling in {str(c.code), str(c.code).upper(), str(c.code).capitalize()}
-        }
-    if question.kind == "integer" and question.max - question.min <= 1000:
-        return {str(n): n for n in range(question.min, question.max + 1)}
-    return {}
-
-
 def _holds(condition: Condition) -> str:
-    """Condition.holds as an expression over `values` (false when the question was not asked)."""
+    """bank.Condition.holds, written as an expression over `values`: false when the question
+    it looks at was not asked, else its answer compared with the condition's value."""
     answer = f"values[{condition.question!r}]"
     asked = f"{condition.question!r} in values"
     if condition.op == "eq":
         return f"{asked} and {answer} == {condition.value!r}"
     if condition.op == "ne":
         return f"{asked} and {answer} != {condition.value!r}"
-    return f"{asked} and {answer} in {condition.value!r}"
+    # a set display after `in` is compiled once, as a frozenset constant
+    codes = ", ".join(sorted(map(repr, condition.value)))  # type: ignore[arg-type]
+    return f"{asked} and {answer} in {{{codes}}}"
 
 
-def generate(bank: Bank) -> str:
-    """The source of `exact(given)`: given is a row in bank order; typed values, or None."""
+def generate(bank: Bank, tables: dict[str, dict[str, Value]]) -> str:
+    """The source of `exact(given)`: given is a row in bank order; typed values, or None.
+    `tables` holds each question's exact spellings (answers.exact_spellings)."""
     always = []
     judged = []
     for n, q in enumerate(bank.questions):
         if q.kind == "text":
             value = f"text_{q.id}(given[{n}])"
-        elif not exact_spellings(q):
+        elif not tables[q.id]:
             value = f"converted(convert_{q.id}, given[{n}])"
         else:
             value = f"exact_{q.id}[given[{n}]]"
@@ -72,9 +56,6 @@ def generate(bank: Bank) -> str:
         "        return None",
         "    return values",
     ]) + "\n"  # fmt: skip
-
-
-Converter = Callable[[object], tuple[Value | None, str | None]]
 
 
 def _converted(convert: Converter, given: object) -> Value:
@@ -99,12 +80,15 @@ def exact_text(question: Question) -> Callable[[object], str]:
     return text
 
 
-def compile_exact(bank: Bank, converters: dict[str, Converter]) -> ExactCheck:
-    """Compile generate(bank); `converters` are the thorough path's, for answers with no table."""
+def compile_exact(
+    bank: Bank, tables: dict[str, dict[str, Value]], converters: dict[str, Converter]
+) -> ExactCheck:
+    """Compile generate(bank, tables); `converters` are the thorough path's, used for answers
+    with no table of spellings."""
     namespace: dict[str, object] = {"converted": _converted}
     for q in bank.questions:
-        namespace[f"exact_{q.id}"] = exact_spellings(q)
+        namespace[f"exact_{q.id}"] = tables[q.id]
         namespace[f"convert_{q.id}"] = converters[q.id]
         namespace[f"text_{q.id}"] = exact_text(q)
-    exec(compile(generate(bank), "<triage_cli.answers_exact>", "exec"), namespace)
+    exec(compile(generate(bank, tables), "<triage_cli.answers_exact>", "exec"), namespace)
     return namespace["exact"]  # type: ignore[return-value]

@@ -222,8 +222,11 @@ def _choices(problems: _Problems, where: str, tables: list[Any] | None) -> tuple
         found = problems.table(f"{where}: choice #{n}", table, spec)
         if "code" not in found:
             continue
-        if any(c.code == found["code"] for c in choices):
-            problems.append(f"{where}: code {found['code']!r} is listed twice")
+        code = found["code"]
+        if isinstance(code, str) and (not code.strip() or code != code.strip()):
+            problems.append(f"{where}: code {code!r} must be non-empty, without surrounding spaces")
+        if any(str(c.code).lower() == str(code).lower() for c in choices):
+            problems.append(f"{where}: code {code!r} is listed twice (codes ignore case)")
         choices.append(Choice(code=found["code"], label=found.get("label", str(found["code"]))))
     if len({type(c.code) for c in choices}) > 1:
         problems.append(f"{where}: codes must be all text or all integers")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from triage_cli.answers import Answers
 from triage_cli.scoring.decision import Decision, decide
 from triage_cli.scoring.facts import Facts
@@ -31,8 +33,6 @@ __all__ = [
     "imminent_risk",
 ]
 
-EMERGENCY = ("S1", Level.INPATIENT)  # rule S1's proposal: imminent risk
-
 
 def assess(answers: Answers) -> Assessment:
     """Score validated answers: instruments, ratings, every rule that applies, and the level."""
@@ -41,7 +41,7 @@ def assess(answers: Answers) -> Assessment:
     decision = decide(values, scores)
     return Assessment(
         level=decision.level,
-        emergency=EMERGENCY in decision.proposals,
+        emergency=any(rule == "S1" for rule, _ in decision.proposals),  # imminent risk
         withdrawal_management=decision.withdrawal_management,
         scores=scores,
         ratings=decision.ratings,
@@ -59,12 +59,10 @@ class _Explainer:
     def __init__(self, answers: Answers, scores: Scores, decision: Decision) -> None:
         self.made_from = answers, scores, decision
 
-    @property
+    @cached_property
     def facts(self) -> Facts:
         answers, scores, d = self.made_from
-        facts = Facts(answers.values, scores, d.ratings, d.composite, d.level)
-        self.__dict__["facts"] = facts  # written once, on first use
-        return facts
+        return Facts(answers.values, scores, d.ratings, d.composite, d.level)
 
     def fired(self, rule_id: str, level: Level) -> FiredRule:
         rule = RULES_BY_ID[rule_id]

@@ -53,7 +53,10 @@ def _answers_read() -> list[str]:
     tests += [term.test for rows in tables for _, terms in rows for term in terms]
     functions = [f for f in RATINGS.values() if callable(f)] + [withdrawal_management]
     read = {name for test in tests for name in _names(test)}
-    read |= {name for function in functions for name in inputs(function)}
+    for function in functions:  # its parameters are the answers it is called with
+        if unknown := [name for name in inputs(function) if name not in SCORED]:
+            raise ValueError(f"{function.__name__} reads {unknown}: not answer ids")
+        read |= set(inputs(function))
     return [qid for qid in SCORED if qid in read]
 
 

@@ -34,13 +34,14 @@ DERIVED = {
     "cssrs_all_no": "not (cssrs_1 or cssrs_2 or cssrs_3 or cssrs_4 or cssrs_5 or cssrs_6"
     " or cssrs_6_recent)",
 }
-# Functions and constants a test may name, besides the facts.
+# Functions and constants a test may name, besides the facts; nothing else, not even builtins.
 HELPERS = {
     "max": max,
     "is_imminent": rules.is_imminent,
     "composite_band": rules.composite_band,
     **{level.name: level for level in Level},
 }
+_EVAL_GLOBALS = {"__builtins__": {}, **HELPERS}
 
 
 @cache
@@ -78,14 +79,14 @@ class Facts:
         facts.update(answers)
         facts.update(zip(Scores._fields, scores, strict=True))
         for name, expression in DERIVED.items():
-            facts[name] = self.holds(expression)
+            facts[name] = self.evaluate(expression)
         facts.update(zip(Ratings._fields, rated, strict=True))
         self.composite = composite
         self.level = level
 
-    def holds(self, test: str) -> Value:
-        """The value of an expression over these facts (a term's or a rule's test)."""
-        return eval(compiled(test), HELPERS, self.__dict__)
+    def evaluate(self, expression: str) -> Value:
+        """The value of an expression over these facts (a term's test, a rule's level)."""
+        return eval(compiled(expression), _EVAL_GLOBALS, self.__dict__)
 
     # Texts used only when a reason is written, so computed on demand.
     @property
@@ -114,7 +115,7 @@ class Facts:
             given = ((qid, self.__dict__[qid]) for qid in ratings.inputs(rating))
             return ", ".join(ratings.shown(qid, value) for qid, value in given if value is not None)
         for _, terms in rating:
-            matched = [term.text.format(f=self) for term in terms if self.holds(term.test)]
+            matched = [term.text.format(f=self) for term in terms if self.evaluate(term.test)]
             if matched:
                 return "; ".join(matched)
         return "no higher row applies"
