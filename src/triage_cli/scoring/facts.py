@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from functools import cache
 from types import CodeType
 
-from triage_cli.bank import Value
+from triage_cli.bank import Value, show_value
 from triage_cli.scoring import ratings, rules
 from triage_cli.scoring.instruments import cssrs_high_answers
 from triage_cli.scoring.model import Level, Ratings, Scores
@@ -113,7 +113,7 @@ class Facts:
         rating = ratings.RATINGS[letter]
         if callable(rating):
             given = ((qid, self.__dict__[qid]) for qid in ratings.inputs(rating))
-            return ", ".join(ratings.shown(qid, value) for qid, value in given if value is not None)
+            return ", ".join(f"{qid} = {show_value(v)}" for qid, v in given if v is not None)
         for _, terms in rating:
             matched = [term.text.format(f=self) for term in terms if self.evaluate(term.test)]
             if matched:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 from triage_cli.bank import Value
 from triage_cli.scoring.model import Scores
@@ -27,7 +28,11 @@ DAST10_FORWARD = tuple(item for item in DAST10_ITEMS if item != DAST10_REVERSED)
 AUDITC_HIGH = 8
 
 
-def band(total: int, bands: tuple[tuple[int, str], ...]) -> str:
+Band = TypeVar("Band")
+
+
+def band(total: int, bands: Sequence[tuple[int, Band]]) -> Band:
+    """The band of a total: the first (lowest total, band) pair, highest first, it reaches."""
     for lowest, name in bands:
         if total >= lowest:
             return name

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from triage_cli.bank import Value
-
 
 class Term(NamedTuple):
     text: str  # a format string over `f` (the Facts), used when the term matches
@@ -140,7 +138,3 @@ def inputs(function: Callable[..., object]) -> tuple[str, ...]:
     """The answer ids a function of answers reads: its parameter names."""
     code = function.__code__
     return code.co_varnames[: code.co_argcount]
-
-
-def shown(qid: str, value: Value | None) -> str:
-    return f"{qid} = {('yes' if value else 'no') if isinstance(value, bool) else value}"

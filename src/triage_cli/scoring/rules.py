@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from triage_cli.bank import Value
-from triage_cli.scoring.instruments import cssrs_high_answers, cssrs_risk
+from triage_cli.scoring.instruments import band, cssrs_high_answers, cssrs_risk
 from triage_cli.scoring.model import Level
 
 OP, IOP, PHP, RESIDENTIAL, INPATIENT = Level
@@ -31,10 +31,7 @@ COMPOSITE_BANDS = ((23, RESIDENTIAL), (20, PHP), (17, IOP), (7, OP))
 
 def composite_band(composite: int) -> Level:
     """B1: 23-27 residential; 20-22 php; 17-19 iop; 7-16 op."""
-    for lowest, level in COMPOSITE_BANDS:
-        if composite >= lowest:
-            return level
-    raise ValueError(f"composite {composite} is below every band")
+    return band(composite, COMPOSITE_BANDS)
 
 
 def band_text(composite: int) -> str:
