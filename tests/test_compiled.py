@@ -12,21 +12,22 @@ from __future__ import annotations
 
 import shutil
 import tomllib
+from dataclasses import FrozenInstanceError, fields
 
 import pytest
 import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage_cli.answers import _plan, row_checker
-from triage_cli.answers_exact import generate
+from triage_cli.answers import Answers, _plan, row_checker
+from triage_cli.answers_exact import generate, shared_tables
 from triage_cli.bank import FILES, Bank, default_bank_dir, load_bank
-from triage_cli.scoring import Level, Ratings
-from triage_cli.scoring.decision import SOURCE, _names, decide
+from triage_cli.scoring import Assessment, Level, Ratings, assess
+from triage_cli.scoring.decision import SOURCE, _names, decide, tabulated
 from triage_cli.scoring.facts import Facts
 from triage_cli.scoring.instruments import score_instruments
-from triage_cli.scoring.ratings import RATINGS, inputs
-from triage_cli.scoring.rules import FLAGS, RULES
+from triage_cli.scoring.ratings import RATINGS, environment_stress, history, inputs
+from triage_cli.scoring.rules import EMERGENCY_RULE, FLAGS, RULES, withdrawal_management
 from triage_cli.template import example_answers
 
 from strategies import answer_sets, as_text
@@ -63,9 +64,45 @@ def test_decide_matches_the_tables_read_one_entry_at_a_time(answers: dict) -> No
     decision = decide(answers, score_instruments(answers))
     got = (tuple(decision.ratings), decision.proposals, decision.level, decision.flag_codes)
     assert got == interpreted(answers)
+    assert (
+        decision.withdrawal_management
+        == withdrawal_management(
+            answers["withdrawal_now"], answers.get("withdrawal_complicated", False)
+        ).code
+    )
     assert decision.rules == tuple(
         sorted(rule for rule, level in decision.proposals if level == decision.level)
     )
+    assert decision.emergency == any(rule == EMERGENCY_RULE for rule, _ in decision.proposals)
+
+
+@settings(max_examples=100, deadline=None)
+@given(answer_sets(BANK))
+def test_assess_builds_the_same_assessment_as_the_constructor(answers: dict) -> None:
+    built = assess(Answers(answers))
+    assert set(vars(built)) == {field.name for field in fields(Assessment)}
+    constructed = Assessment(**{field.name: getattr(built, field.name) for field in fields(built)})
+    assert built == constructed
+    with pytest.raises(FrozenInstanceError):
+        built.level = Level.OP  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("function", [environment_stress, history, withdrawal_management])
+def test_a_tabulated_function_gives_its_result_for_every_answer_it_can_get(function) -> None:
+    table = tabulated(function)
+    # housing x home_safe (yes, no, or not asked when homeless) x stressors; and so on
+    sizes = {environment_stress: 3 * 3 * 3, history: 4 * 5, withdrawal_management: 4 * 2}
+    assert len(table) == sizes[function]
+    for answers, result in table.items():
+        assert result == function(*answers)
+
+
+def test_only_choice_and_yes_no_answers_are_tabulated() -> None:
+    def by_age(age: int) -> int:
+        return age
+
+    with pytest.raises(ValueError, match="age is integer"):
+        tabulated(by_age)
 
 
 def test_generated_source_has_one_line_per_rule_and_flag() -> None:
@@ -140,6 +177,15 @@ def test_exact_path_hands_odd_rows_to_the_thorough_path(qid: str, value: str) ->
     assert PLAN.exact(row) == EXAMPLE
     row[IDS.index(qid)] = value
     assert PLAN.exact(row) is None
+
+
+def test_questions_with_equal_spellings_share_one_table_and_only_those() -> None:
+    named = shared_tables({step.id: step.exact for step in PLAN.steps})
+    assert named["cssrs_1"] == named["dast10_3"] == named["home_safe"]  # yes/no
+    assert named["phq9_1"] == named["gad7_7"] != named["auditc_1"]  # 0-3, not 0-4
+    assert named["auditc_1"] == named["impair_work"]
+    # equal as dicts, since 1 == True, but they give different answers
+    assert len(set(shared_tables({"a": {"1": 1}, "b": {"1": True}}).values())) == 2
 
 
 def test_exact_source_reads_each_answer_once_and_a_skippable_one_again_for_blank() -> None:

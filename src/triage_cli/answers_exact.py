@@ -29,9 +29,22 @@ def _holds(condition: Condition) -> str:
     return f"{asked} and {answer} in {{{codes}}}"
 
 
+def shared_tables(tables: dict[str, dict[str, Value]]) -> dict[str, str]:
+    """Each question's table of spellings by name, questions with equal tables sharing one
+    (twenty yes/no questions read one table): fewer distinct dicts touched per row."""
+    names: dict[tuple[tuple[str, str, str], ...], str] = {}
+    named = {}
+    for qid, table in tables.items():
+        # the type is part of the key: {"1": 1} and {"1": True} are equal dicts, not one table
+        key = tuple(sorted((spelling, type(v).__name__, repr(v)) for spelling, v in table.items()))
+        named[qid] = names.setdefault(key, f"spellings_{len(names)}")
+    return named
+
+
 def generate(bank: Bank, tables: dict[str, dict[str, Value]]) -> str:
     """The source of `exact(given)`: given is a row in bank order; typed values, or None.
     `tables` holds each question's exact spellings (answers.exact_spellings)."""
+    table_of = shared_tables(tables)
     always = []
     judged = []
     for n, q in enumerate(bank.questions):
@@ -40,7 +53,7 @@ def generate(bank: Bank, tables: dict[str, dict[str, Value]]) -> str:
         elif not tables[q.id]:
             value = f"converted(convert_{q.id}, given[{n}])"
         else:
-            value = f"exact_{q.id}[given[{n}]]"
+            value = f"{table_of[q.id]}[given[{n}]]"
         if not q.when:
             always.append(f"            {q.id!r}: {value},")
             continue
@@ -86,8 +99,9 @@ def compile_exact(
     """Compile generate(bank, tables); `converters` are the thorough path's, used for answers
     with no table of spellings."""
     namespace: dict[str, object] = {"converted": _converted}
+    for qid, name in shared_tables(tables).items():
+        namespace[name] = tables[qid]
     for q in bank.questions:
-        namespace[f"exact_{q.id}"] = tables[q.id]
         namespace[f"convert_{q.id}"] = converters[q.id]
         namespace[f"text_{q.id}"] = exact_text(q)
     exec(compile(generate(bank, tables), "<triage_cli.answers_exact>", "exec"), namespace)

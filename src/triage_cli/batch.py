@@ -10,12 +10,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from triage_cli.answers import Answers, row_checker
 from triage_cli.bank import Bank
 from triage_cli.errors import InputError
-from triage_cli.scoring import Assessment, Scores, assess, imminent_risk
+from triage_cli.scoring import Assessment, assess, imminent_risk
 
 RESULT_COLUMNS = (
     "client_id", "level", "emergency", "withdrawal_management", "composite",
@@ -33,36 +33,27 @@ REJECTED_EMERGENCY = (
 )  # client ids named in the summary; the rest are counted
 
 
-def result_row(client_id: str, a: Assessment) -> list[object]:
-    """One result, typed, in RESULT_COLUMNS order (JSONL writes it as is; CSV via csv_spelling)."""
+class Spelling(NamedTuple):
+    """How a result row spells yes/no and lists."""
+
+    flag: Callable[[bool], object]
+    listed: Callable[[tuple[str, ...]], object]
+
+
+TYPED = Spelling(bool, list)  # JSONL
+CSV_SPELLING = Spelling(("false", "true").__getitem__, ";".join)  # DESIGN.md: true/false, a;b
+
+
+def result_row(client_id: str, a: Assessment, spell: Spelling = TYPED) -> list[object]:
+    """One result in RESULT_COLUMNS order: typed (JSONL writes it as is) or spelled for CSV."""
+    s = a.scores
     return [
-        client_id,
-        a.level.code,
-        a.emergency,
-        a.withdrawal_management,
-        a.composite,
+        client_id, a.level.code, spell.flag(a.emergency), a.withdrawal_management, a.composite,
         *a.ratings,
-        *SCORE_COLUMNS(a.scores),
-        list(a.rules),
-        list(a.flag_codes),
-    ]
-
-
-# The instrument scores among the result columns, in the columns' order.
-SCORE_COLUMNS = itemgetter(
-    *(Scores._fields.index(name) for name in RESULT_COLUMNS if name in Scores._fields)
-)
-BOOLEAN_AT = (RESULT_COLUMNS.index("emergency"), RESULT_COLUMNS.index("auditc_positive"))
-LIST_AT = (RESULT_COLUMNS.index("rules"), RESULT_COLUMNS.index("flags"))
-
-
-def csv_spelling(row: list[object]) -> list[object]:
-    """A result row as CSV spells it (DESIGN.md): true/false, lists joined by ';'."""
-    for at in BOOLEAN_AT:
-        row[at] = "true" if row[at] else "false"
-    for at in LIST_AT:
-        row[at] = ";".join(row[at])  # type: ignore[arg-type]
-    return row
+        s.phq9_total, s.phq9_band, s.gad7_total, s.gad7_band, s.auditc_total,
+        spell.flag(s.auditc_positive), s.dast10_total, s.dast10_band, s.cssrs_risk,
+        spell.listed(a.rules), spell.listed(a.flag_codes),
+    ]  # fmt: skip
 
 
 class SeenIds:
@@ -150,7 +141,10 @@ def read_rows(
             + [f"column(s) named twice: {', '.join(twice)}"] * bool(twice),
         )
     report.unknown_columns = [name for name in header if name and name not in ids]
-    in_bank_order = itemgetter(*(header.index(qid) for qid in ids))
+    if header[: len(ids)] == ids:  # the template's order: one slice instead of 60 picks
+        in_bank_order = itemgetter(slice(0, len(ids)))
+    else:
+        in_bank_order = itemgetter(*(header.index(qid) for qid in ids))
     return _rows(reader, in_bank_order, len(header))
 
 
@@ -180,7 +174,7 @@ def score_rows(
     rows: Iterable[tuple[int, Sequence[str] | str]],
     bank: Bank,
     report: Report,
-    on_result: Callable[[list[object]], object],
+    on_result: Callable[[str, Assessment], object],
     on_error: Callable[[int, str, str, str], None],
 ) -> None:
     """Validate and score each row on its own; a bad row goes to on_error, never stops the run."""
@@ -216,16 +210,19 @@ def score_rows(
                 report.emergency_ids.append(client_id)
         if seen.add(client_id):
             report.duplicates[client_id] += 1
-        on_result(result_row(client_id, assessment))
+        on_result(client_id, assessment)
 
 
-def result_writer(out: TextIO, fmt: str) -> Callable[[list[object]], object]:
-    """A function that writes one result row to `out` as CSV (header first) or JSON lines."""
+def result_writer(out: TextIO, fmt: str) -> Callable[[str, Assessment], object]:
+    """A function that writes one result to `out` as CSV (header first) or JSON lines."""
     if fmt == "jsonl":
-        return lambda row: out.write(json.dumps(dict(zip(RESULT_COLUMNS, row, strict=True))) + "\n")
+        return lambda client_id, a: out.write(
+            json.dumps(dict(zip(RESULT_COLUMNS, result_row(client_id, a), strict=True))) + "\n"
+        )
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(RESULT_COLUMNS)
-    return lambda row: writer.writerow(csv_spelling(row))
+    writerow = writer.writerow
+    return lambda client_id, a: writerow(result_row(client_id, a, CSV_SPELLING))
 
 
 @dataclass(frozen=True)

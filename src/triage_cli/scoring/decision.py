@@ -9,6 +9,8 @@ slowest part of `triage batch`. `SOURCE` holds the generated code, for reading a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from itertools import product
+from math import prod
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -16,8 +18,8 @@ from triage_cli.bank import Value
 from triage_cli.scoring.facts import DERIVED, HELPERS, NOT_ASKED, compiled
 from triage_cli.scoring.model import Level, Ratings, Scores
 from triage_cli.scoring.ratings import RATINGS, Rows, inputs
-from triage_cli.scoring.rules import FLAGS, RULES, withdrawal_management
-from triage_cli.scoring.schema import SCORED
+from triage_cli.scoring.rules import EMERGENCY_RULE, FLAGS, RULES, withdrawal_management
+from triage_cli.scoring.schema import SCORED, YES_NO
 
 
 class Decision(NamedTuple):
@@ -30,6 +32,7 @@ class Decision(NamedTuple):
     rules: tuple[str, ...]  # ids of the rules that proposed the level, sorted
     flag_codes: tuple[str, ...]
     withdrawal_management: str
+    emergency: bool  # EMERGENCY_RULE applied: imminent risk
 
 
 COMPUTED = frozenset((*Scores._fields, *DERIVED, *Ratings._fields, "composite", "level"))
@@ -60,10 +63,35 @@ def _answers_read() -> list[str]:
     return [qid for qid in SCORED if qid in read]
 
 
+def _domain(qid: str) -> tuple[Value | None, ...]:
+    """Every value an answer the scoring reads can take, not-asked included."""
+    need = SCORED[qid]
+    if need.kind not in ("choice", YES_NO):
+        raise ValueError(f"{qid} is {need.kind}: only choice and yes/no answers are tabulated")
+    values = (True, False) if need.kind == YES_NO else need.codes
+    return (*values, NOT_ASKED[qid]) if NOT_ASKED.get(qid, values[0]) not in values else values
+
+
+def tabulated(function: Callable[..., object]) -> dict[tuple[Value | None, ...], object]:
+    """A function of a few answers as a table: its result for every combination of values.
+    (One tuple lookup per row instead of a call; the function stays the statement of the rule.)"""
+    domains = [_domain(qid) for qid in inputs(function)]
+    table = {combination: function(*combination) for combination in product(*domains)}
+    if len(table) != prod(map(len, domains)):  # e.g. True and 1 are one key
+        raise ValueError(f"{function.__name__}: its inputs' values collide as keys")
+    return table
+
+
+def _lookup(function: Callable[..., object]) -> str:
+    key = ", ".join(inputs(function)) + ("," if len(inputs(function)) == 1 else "")
+    return f"{function.__name__}_of[{key}]"
+
+
 def _rating(letter: str, rating: Rows | Callable[..., int]) -> list[str]:
-    """A function rating as a call; a table as if/elif, highest row first, 1 when none holds."""
+    """A function rating as a table lookup; a table as if/elif, highest row first, 1 when
+    none holds."""
     if callable(rating):
-        return [f"{letter} = {rating.__name__}({', '.join(inputs(rating))})"]
+        return [f"{letter} = {_lookup(rating)}"]
     lines = [
         f"{'elif' if n else 'if'} {' or '.join(f'({t.test})' for t in terms)}: {letter} = {value}"
         for n, (value, terms) in enumerate(rating)
@@ -73,6 +101,8 @@ def _rating(letter: str, rating: Rows | Callable[..., int]) -> list[str]:
 
 def generate() -> str:
     """The source of `decide(answers, scores) -> Decision`, written from the tables."""
+    if EMERGENCY_RULE not in {rule.id for rule in RULES}:
+        raise ValueError(f"no rule {EMERGENCY_RULE}: nothing would mark an emergency")
     body = [
         *(
             f"{qid} = answers.get({qid!r}, {NOT_ASKED[qid]!r})"
@@ -85,19 +115,24 @@ def generate() -> str:
         *(line for letter, rating in RATINGS.items() for line in _rating(letter, rating)),
         f"composite = {' + '.join(Ratings._fields)}",
         "proposals = []",
+        "emergency = False",
         *(
             f"if {rule.when}: proposals.append(({rule.id!r}, "
             f"{rule.proposes.name if isinstance(rule.proposes, Level) else rule.proposes}))"
+            + ("; emergency = True" if rule.id == EMERGENCY_RULE else "")
             for rule in RULES
         ),
         "level = max(map(proposed_level, proposals))",
-        "rules = tuple(sorted([rule for rule, proposed in proposals if proposed == level]))",
+        "rules = []",
+        "for rule, proposed in proposals:",
+        "    if proposed == level: rules.append(rule)",
+        "rules.sort()",
         "flags = []",
         *(f"if {flag.when}: flags.append({flag.code!r})" for flag in FLAGS),
-        "withdrawal = withdrawal_management(withdrawal_now, withdrawal_complicated).code",
+        f"withdrawal = {_lookup(withdrawal_management)}.code",
         f"ratings = make(Ratings, ({', '.join(Ratings._fields)}))",
-        "return make(Decision, (ratings, composite, tuple(proposals), level, rules, tuple(flags),"
-        " withdrawal))",
+        "return make(Decision, (ratings, composite, tuple(proposals), level, tuple(rules),"
+        " tuple(flags), withdrawal, emergency))",
     ]
     return "def decide(answers, scores):\n" + "".join(f"    {line}\n" for line in body)
 
@@ -110,8 +145,10 @@ def _compile(source: str) -> Callable[[Mapping[str, Value], Scores], Decision]:
         "make": tuple.__new__,
         "proposed_level": itemgetter(1),
         "Ratings": Ratings,
-        "withdrawal_management": withdrawal_management,
-        **{f.__name__: f for f in RATINGS.values() if callable(f)},
+        **{
+            f"{f.__name__}_of": tabulated(f)
+            for f in (*(f for f in RATINGS.values() if callable(f)), withdrawal_management)
+        },
     }
     exec(compile(source, "<triage_cli.scoring.decision>", "exec"), namespace)
     return namespace["decide"]  # type: ignore[no-any-return]

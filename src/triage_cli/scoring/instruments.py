@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import TypeVar
 
 from triage_cli.bank import Value
@@ -54,11 +55,6 @@ def auditc_cutoff(sex_at_birth: str) -> int:
     return 4 if sex_at_birth == "male" else 3
 
 
-def dast10_total(answers: Mapping[str, Value]) -> int:
-    forward = sum(map(answers.__getitem__, DAST10_FORWARD))
-    return forward + (not answers[DAST10_REVERSED])
-
-
 def cssrs_risk(answers: Mapping[str, Value]) -> str:
     """C-SSRS screener risk; items a skip left unasked count as no."""
     said = answers.get
@@ -78,13 +74,19 @@ def cssrs_high_answers(answers: Mapping[str, Value]) -> str:
     )
 
 
+_PHQ9 = itemgetter(*PHQ9_ITEMS)
+_GAD7 = itemgetter(*GAD7_ITEMS)
+_AUDITC = itemgetter(*AUDITC_ITEMS)
+_DAST10_FORWARD = itemgetter(*DAST10_FORWARD)
+
+
 def score_instruments(answers: Mapping[str, Value]) -> Scores:
-    item = answers.__getitem__
-    phq9 = sum(map(item, PHQ9_ITEMS))
-    gad7 = sum(map(item, GAD7_ITEMS))
-    auditc = sum(map(item, AUDITC_ITEMS))
-    dast10 = dast10_total(answers)
-    return Scores(  # positional, in the order of Scores' fields: this runs once per batch row
+    phq9 = sum(_PHQ9(answers))
+    gad7 = sum(_GAD7(answers))
+    auditc = sum(_AUDITC(answers))
+    dast10 = sum(_DAST10_FORWARD(answers)) + (not answers[DAST10_REVERSED])  # item 3 reversed
+    # tuple.__new__ builds the NamedTuple its constructor would, in C: this runs per batch row
+    return tuple.__new__(Scores, (
         phq9,
         PHQ9_BAND[phq9],
         gad7,
@@ -95,4 +97,4 @@ def score_instruments(answers: Mapping[str, Value]) -> Scores:
         dast10,
         DAST10_BAND[dast10],
         cssrs_risk(answers),
-    )
+    ))  # fmt: skip

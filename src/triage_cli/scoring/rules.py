@@ -64,6 +64,7 @@ def imminent_reasons(answers: Mapping[str, Value]) -> list[str]:
     return reasons
 
 
+EMERGENCY_RULE = "S1"  # when it applies, the disposition is emergency care, whatever else applies
 RULES: tuple[Rule, ...] = (
     Rule("S1", "imminent-risk", INPATIENT,
          "is_imminent(cssrs_risk, harm_others)",
