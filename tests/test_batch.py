@@ -913,6 +913,7 @@ def test_batch_scores_each_row_as_assess_does(answer_list: list[dict[str, Value]
         ratings = [int(got[f"rating_{letter}"]) for letter in "rfcephg"]
         assert ratings == [getattr(a.ratings, letter) for letter in "RFCEPHG"]
         assert got["rules"].split(";") == sorted(a.rules)
+        assert got == csv_spelling(expected_result(answers))  # every column, by name
 
 
 def test_results_and_errors_cannot_share_a_file(tmp_path: Path) -> None:

@@ -41,10 +41,10 @@ def shared_tables(tables: dict[str, dict[str, Value]]) -> dict[str, str]:
     return named
 
 
-def generate(bank: Bank, tables: dict[str, dict[str, Value]]) -> str:
+def generate(bank: Bank, tables: dict[str, dict[str, Value]], table_of: dict[str, str]) -> str:
     """The source of `exact(given)`: given is a row in bank order; typed values, or None.
-    `tables` holds each question's exact spellings (answers.exact_spellings)."""
-    table_of = shared_tables(tables)
+    `tables` holds each question's exact spellings (answers.exact_spellings), `table_of` the
+    name each is read by (shared_tables)."""
     always = []
     judged = []
     for n, q in enumerate(bank.questions):
@@ -96,13 +96,15 @@ def exact_text(question: Question) -> Callable[[object], str]:
 def compile_exact(
     bank: Bank, tables: dict[str, dict[str, Value]], converters: dict[str, Converter]
 ) -> ExactCheck:
-    """Compile generate(bank, tables); `converters` are the thorough path's, used for answers
+    """Compile generate(bank, tables, ...); `converters` are the thorough path's, used for answers
     with no table of spellings."""
     namespace: dict[str, object] = {"converted": _converted}
-    for qid, name in shared_tables(tables).items():
+    table_of = shared_tables(tables)
+    for qid, name in table_of.items():
         namespace[name] = tables[qid]
     for q in bank.questions:
         namespace[f"convert_{q.id}"] = converters[q.id]
         namespace[f"text_{q.id}"] = exact_text(q)
-    exec(compile(generate(bank, tables), "<triage_cli.answers_exact>", "exec"), namespace)
+    source = generate(bank, tables, table_of)
+    exec(compile(source, "<triage_cli.answers_exact>", "exec"), namespace)
     return namespace["exact"]  # type: ignore[return-value]

@@ -46,12 +46,13 @@ CSV_SPELLING = Spelling(("false", "true").__getitem__, ";".join)  # DESIGN.md: t
 
 def result_row(client_id: str, a: Assessment, spell: Spelling = TYPED) -> list[object]:
     """One result in RESULT_COLUMNS order: typed (JSONL writes it as is) or spelled for CSV."""
-    s = a.scores
+    scores = a.scores
     return [
         client_id, a.level.code, spell.flag(a.emergency), a.withdrawal_management, a.composite,
         *a.ratings,
-        s.phq9_total, s.phq9_band, s.gad7_total, s.gad7_band, s.auditc_total,
-        spell.flag(s.auditc_positive), s.dast10_total, s.dast10_band, s.cssrs_risk,
+        scores.phq9_total, scores.phq9_band, scores.gad7_total, scores.gad7_band,
+        scores.auditc_total, spell.flag(scores.auditc_positive),
+        scores.dast10_total, scores.dast10_band, scores.cssrs_risk,
         spell.listed(a.rules), spell.listed(a.flag_codes),
     ]  # fmt: skip
 

@@ -34,32 +34,33 @@ __all__ = [
 ]
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
 def assess(answers: Answers) -> Assessment:
     """Score validated answers: instruments, ratings, every rule that applies, and the level."""
     values = answers.values
     scores = score_instruments(values)
-    d = decide(values, scores)
+    decision = decide(values, scores)
     # A frozen dataclass's __init__ sets each field with object.__setattr__, one call apiece;
     # batch builds an Assessment per row, so its fields are set in one step: the same object,
-    # about 3 us less per row (tests/test_compiled.py checks it equals the constructor's).
+    # about 3 us less per row. tests/test_compiled.py holds it to the constructor's result and
+    # to what this relies on: every field passed, no defaults, no __post_init__.
     assessment = _new(Assessment)
     _set(assessment, "__dict__", {
-        "level": d.level,
-        "emergency": d.emergency,
-        "withdrawal_management": d.withdrawal_management,
+        "level": decision.level,
+        "emergency": decision.emergency,
+        "withdrawal_management": decision.withdrawal_management,
         "scores": scores,
-        "ratings": d.ratings,
-        "composite": d.composite,
-        "proposals": d.proposals,
-        "rules": d.rules,
-        "flag_codes": d.flag_codes,
-        "explain": _Explainer(answers, scores, d),
+        "ratings": decision.ratings,
+        "composite": decision.composite,
+        "proposals": decision.proposals,
+        "rules": decision.rules,
+        "flag_codes": decision.flag_codes,
+        "explain": _Explainer(answers, scores, decision),
     })  # fmt: skip
     return assessment
-
-
-_new = object.__new__
-_set = object.__setattr__
 
 
 class _Explainer:

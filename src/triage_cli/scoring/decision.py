@@ -35,6 +35,14 @@ class Decision(NamedTuple):
     emergency: bool  # EMERGENCY_RULE applied: imminent risk
 
 
+# The functions of a few answers that decide() reads as tables (see tabulated()).
+TABULATED = (*(f for f in RATINGS.values() if callable(f)), withdrawal_management)
+# decide()'s own variables and globals: no fact may be named like one.
+GENERATED_NAMES = frozenset({
+    "answers", "scores", "proposals", "emergency", "rule", "proposed", "rules", "flags",
+    "withdrawal", "ratings", "Decision", "Ratings", "make", "proposed_level",
+    *(f"{f.__name__}_of" for f in TABULATED),
+})  # fmt: skip
 COMPUTED = frozenset((*Scores._fields, *DERIVED, *Ratings._fields, "composite", "level"))
 KNOWN = COMPUTED | set(SCORED) | set(HELPERS)  # the names a test may read
 
@@ -54,9 +62,8 @@ def _answers_read() -> list[str]:
     tests = [*DERIVED.values(), *(r.when for r in RULES), *(f.when for f in FLAGS)]
     tests += [r.proposes for r in RULES if isinstance(r.proposes, str)]
     tests += [term.test for rows in tables for _, terms in rows for term in terms]
-    functions = [f for f in RATINGS.values() if callable(f)] + [withdrawal_management]
     read = {name for test in tests for name in _names(test)}
-    for function in functions:  # its parameters are the answers it is called with
+    for function in TABULATED:  # its parameters are the answers it is called with
         if unknown := [name for name in inputs(function) if name not in SCORED]:
             raise ValueError(f"{function.__name__} reads {unknown}: not answer ids")
         read |= set(inputs(function))
@@ -68,8 +75,13 @@ def _domain(qid: str) -> tuple[Value | None, ...]:
     need = SCORED[qid]
     if need.kind not in ("choice", YES_NO):
         raise ValueError(f"{qid} is {need.kind}: only choice and yes/no answers are tabulated")
-    values = (True, False) if need.kind == YES_NO else need.codes
-    return (*values, NOT_ASKED[qid]) if NOT_ASKED.get(qid, values[0]) not in values else values
+    values: tuple[Value | None, ...] = (True, False) if need.kind == YES_NO else need.codes
+    if qid in NOT_ASKED:
+        unasked = NOT_ASKED[qid]
+        # by type too: a not-asked False beside a code 0 must collide in tabulated(), not vanish
+        if not any(type(v) is type(unasked) and v == unasked for v in values):
+            values = (*values, unasked)
+    return values
 
 
 def tabulated(function: Callable[..., object]) -> dict[tuple[Value | None, ...], object]:
@@ -101,6 +113,8 @@ def _rating(letter: str, rating: Rows | Callable[..., int]) -> list[str]:
 
 def generate() -> str:
     """The source of `decide(answers, scores) -> Decision`, written from the tables."""
+    if clash := (COMPUTED | set(SCORED)) & GENERATED_NAMES:
+        raise ValueError(f"facts named like decide's own variables: {sorted(clash)}")
     if EMERGENCY_RULE not in {rule.id for rule in RULES}:
         raise ValueError(f"no rule {EMERGENCY_RULE}: nothing would mark an emergency")
     body = [
@@ -145,10 +159,7 @@ def _compile(source: str) -> Callable[[Mapping[str, Value], Scores], Decision]:
         "make": tuple.__new__,
         "proposed_level": itemgetter(1),
         "Ratings": Ratings,
-        **{
-            f"{f.__name__}_of": tabulated(f)
-            for f in (*(f for f in RATINGS.values() if callable(f)), withdrawal_management)
-        },
+        **{f"{f.__name__}_of": tabulated(f) for f in TABULATED},
     }
     exec(compile(source, "<triage_cli.scoring.decision>", "exec"), namespace)
     return namespace["decide"]  # type: ignore[no-any-return]
