@@ -30,27 +30,28 @@ def _holds(condition: Condition) -> str:
 
 
 def shared_tables(tables: dict[str, dict[str, Value]]) -> dict[str, str]:
-    """Each question's table of spellings by name, questions with equal tables sharing one
-    (twenty yes/no questions read one table): fewer distinct dicts touched per row."""
+    """The name each non-empty table of spellings is read by, questions with equal tables
+    sharing one (twenty yes/no questions read one table): fewer distinct dicts touched per row."""
     names: dict[tuple[tuple[str, str, str], ...], str] = {}
     named = {}
     for qid, table in tables.items():
+        if not table:
+            continue  # free text or a wide range: checked by a function, not a table
         # the type is part of the key: {"1": 1} and {"1": True} are equal dicts, not one table
         key = tuple(sorted((spelling, type(v).__name__, repr(v)) for spelling, v in table.items()))
         named[qid] = names.setdefault(key, f"spellings_{len(names)}")
     return named
 
 
-def generate(bank: Bank, tables: dict[str, dict[str, Value]], table_of: dict[str, str]) -> str:
+def generate(bank: Bank, table_of: dict[str, str]) -> str:
     """The source of `exact(given)`: given is a row in bank order; typed values, or None.
-    `tables` holds each question's exact spellings (answers.exact_spellings), `table_of` the
-    name each is read by (shared_tables)."""
+    `table_of` names the table of exact spellings each question is read by (shared_tables)."""
     always = []
     judged = []
     for n, q in enumerate(bank.questions):
         if q.kind == "text":
             value = f"text_{q.id}(given[{n}])"
-        elif not tables[q.id]:
+        elif q.id not in table_of:
             value = f"converted(convert_{q.id}, given[{n}])"
         else:
             value = f"{table_of[q.id]}[given[{n}]]"
@@ -96,15 +97,17 @@ def exact_text(question: Question) -> Callable[[object], str]:
 def compile_exact(
     bank: Bank, tables: dict[str, dict[str, Value]], converters: dict[str, Converter]
 ) -> ExactCheck:
-    """Compile generate(bank, tables, ...); `converters` are the thorough path's, used for answers
-    with no table of spellings."""
+    """Compile generate(); `tables` holds each question's exact spellings
+    (answers.exact_spellings), `converters` the thorough path's, for answers with no table."""
     namespace: dict[str, object] = {"converted": _converted}
     table_of = shared_tables(tables)
     for qid, name in table_of.items():
         namespace[name] = tables[qid]
-    for q in bank.questions:
-        namespace[f"convert_{q.id}"] = converters[q.id]
-        namespace[f"text_{q.id}"] = exact_text(q)
-    source = generate(bank, tables, table_of)
+    for q in bank.questions:  # what generate() calls for answers read without a table
+        if q.kind == "text":
+            namespace[f"text_{q.id}"] = exact_text(q)
+        elif q.id not in table_of:
+            namespace[f"convert_{q.id}"] = converters[q.id]
+    source = generate(bank, table_of)
     exec(compile(source, "<triage_cli.answers_exact>", "exec"), namespace)
     return namespace["exact"]  # type: ignore[return-value]
