@@ -20,7 +20,7 @@ def domain(question: Question) -> list[Value] | None:
     return None
 
 
-CLIENT_ID = st.from_regex(r"[A-Za-z0-9._-]{1,64}", fullmatch=True)
+CLIENT_ID = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", fullmatch=True)
 
 
 def value_for(question: Question) -> st.SearchStrategy[Value]:

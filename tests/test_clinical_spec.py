@@ -1091,8 +1091,8 @@ def test_flag_op_intensity_only_at_op(answers, composite, level, flag):
 
 
 def test_flags_have_text_and_never_change_the_level():
-    # every flag at once on an op-level case: item 9 discordant, psychosis, adolescent,
-    # refuses, home unsupportive
+    # every flag but the OP note at once: item 9 discordant, psychosis, adolescent,
+    # refuses, home unsupportive, home unsafe
     a = make(
         phq9_9="1",
         psychosis="yes",
@@ -1111,6 +1111,7 @@ def test_flags_have_text_and_never_change_the_level():
         "adolescent",
         "refuses_treatment",
         "home_unsupportive",
+        "home_unsafe",
     }
     for f in a.flags:
         assert isinstance(f.text, str)

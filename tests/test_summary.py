@@ -36,6 +36,7 @@ DATA = Path(__file__).parent / "data" / "summary"
 RATING_LETTERS = ("R", "F", "C", "E", "P", "H", "G")
 JSON_KEYS = {
     "client_id",
+    "model_version",
     "level",
     "level_name",
     "emergency",

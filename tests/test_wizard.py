@@ -590,7 +590,7 @@ def test_override_is_kept_beside_an_unchanged_recommendation(
     note = "Seen by the psychiatrist today"
     export = tmp_path / "x.toml"
     keys = answer_keys(bank, typed) + SCORE
-    keys += override_keys(offered, Level.PHP, "clinical_judgement", note)
+    keys += override_keys(offered, Level.PHP, "provider_judgment", note)
 
     run = drive(bank, keys, export=export)
 
@@ -601,22 +601,43 @@ def test_override_is_kept_beside_an_unchanged_recommendation(
     ]
     assert run.options["Reason"] == list(summary.OVERRIDE_REASONS.values())
     assert (
-        f"Clinician override: Partial hospitalization (PHP) [php], Clinical judgement: {note}"
+        f"Clinician override: Partial hospitalization (PHP) [php], Provider judgment: {note}"
         in run.flat
     )
     document = load(export)
     assert document["override"] == {
         "level": "php",
-        "reason": "clinical_judgement",
+        "reason": "provider_judgment",
         "note": note,
         "by": "JD",
-        "reason_text": "Clinical judgement",
+        "reason_text": "Provider judgment",
     }
     unchanged = summary.build(bank, answers, a)["recommendation"]
     assert document["recommendation"] == unchanged
     assert document["recommendation"]["level"] == "op"
     assert document["checklist"]["level"] == "php"
     assert document["program"]["name"] == bank.programs["php"].name
+
+
+def test_override_reason_other_requires_a_note(bank: Bank, drive: Drive, tmp_path: Path) -> None:
+    typed = example_answers(bank)
+    a = assess(parse_answers(bank, typed))
+    offered = [level for level in Level if level != a.level]
+    export = tmp_path / "x.toml"
+    keys = answer_keys(bank, typed) + SCORE
+    # an empty note is refused; the note typed next is kept
+    keys += override_keys(offered, Level.IOP, "other", ENTER + "court date moved")
+
+    run = drive(bank, keys, export=export)
+
+    assert run.code == 0, run.output
+    assert "Note (required for this reason)" in run.prompts
+    document = load(export)
+    assert document["override"]["reason"] == "other"
+    # the empty Enter did not answer the note (else the note would be empty and by wrong)
+    assert document["override"]["note"] == "court date moved"
+    assert document["override"]["by"] == "JD"
+    assert document["override"]["reason_text"] == "Other (see note)"
 
 
 @pytest.mark.parametrize("confirmed", [False, True])
@@ -646,8 +667,8 @@ def test_overriding_an_emergency_to_a_lower_level_asks_again(
     if confirmed:
         assert document["override"] == {
             "level": "op",
-            "reason": "patient_preference",
-            "reason_text": "Patient preference",
+            "reason": "service_not_available",
+            "reason_text": "Service not available",
         }
         assert document["checklist"]["level"] == "op"
     else:

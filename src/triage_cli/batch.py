@@ -15,7 +15,7 @@ from typing import Any, NamedTuple, TextIO
 from triage_cli.answers import Answers, row_checker
 from triage_cli.bank import Bank
 from triage_cli.errors import InputError
-from triage_cli.scoring import Assessment, assess, imminent_risk
+from triage_cli.scoring import MODEL_VERSION, Assessment, assess, imminent_risk
 
 RESULT_COLUMNS = (
     "client_id", "level", "emergency", "withdrawal_management", "composite",
@@ -266,7 +266,14 @@ def run_batch(
             "Save it as UTF-8, or pass --encoding (e.g. --encoding latin-1)"
         ) from None
     stderr.write(
-        summary(report, results.name, errors.path if report.rejected else None, options.quiet)
+        summary(
+            report,
+            results.name,
+            errors.path if report.rejected else None,
+            options.quiet,
+            scored_with=f"clinical model {MODEL_VERSION}, question bank '{bank.name}' "
+            f"{bank.version}",
+        )
     )
     return 1 if report.rejected else 0
 

@@ -160,7 +160,13 @@ def progress_rows(
                 progress.update(task, completed=source.raw.tell(), rows=count, rate=rate)
 
 
-def summary(report: Report, results: str, errors: str | None, quiet: bool = False) -> str:
+def summary(
+    report: Report,
+    results: str,
+    errors: str | None,
+    quiet: bool = False,
+    scored_with: str = "",
+) -> str:
     """The end-of-run summary: emergencies first (even with --quiet), then counts, warnings
     and where things went."""
     lines = []
@@ -210,4 +216,6 @@ def summary(report: Report, results: str, errors: str | None, quiet: bool = Fals
             f"{errors or 'listed above'}"
         )
     lines.append(f"results: {results}")
+    if scored_with:
+        lines.append(f"scored with: {scored_with}")
     return "\n".join(lines) + "\n"

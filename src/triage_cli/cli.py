@@ -173,7 +173,9 @@ def score(
         stored = _read_with_safety(bank, file)
         earlier = summary.read(bank, previous) if previous else None
         assessment = assess(stored.answers)
-        notes = [w for w in (summary.bank_warning(bank, stored),) if w]
+        notes = [
+            w for w in (summary.bank_warning(bank, stored), summary.model_warning(stored)) if w
+        ]
         changes = summary.recommendation_changes(stored, assessment)
         if export:
             document = summary.build(
@@ -185,7 +187,7 @@ def score(
     if changes:
         typer.echo(
             "warning: the stored recommendation differs from today's scoring "
-            "(the rules or the question bank changed): " + "; ".join(changes),
+            f"({_why_changed(notes)}): " + "; ".join(changes),
             err=True,
         )
     if as_json:
@@ -206,6 +208,12 @@ def score(
             out.print(comparison_view(earlier, old, assessment))
     if export:
         typer.echo(f"summary written: {export} (mode 0600)", err=True)
+
+
+def _why_changed(notes: list[str]) -> str:
+    if any("clinical model" in note for note in notes):
+        return "the clinical model changed"
+    return "the question bank changed" if notes else "the rules or the question bank changed"
 
 
 def _read_with_safety(bank: "Bank", file: Path) -> "Stored":

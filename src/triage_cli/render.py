@@ -143,10 +143,10 @@ def result_view(
 
 
 def override_line(override: Override) -> Text:
-    from triage_cli.summary import OVERRIDE_REASONS
+    from triage_cli.summary import reason_label
 
     final = Level.from_code(override.level)
-    reason = OVERRIDE_REASONS.get(override.reason, override.reason)
+    reason = reason_label(override.reason)
     note = f": {override.note}" if override.note else ""
     return Text(f"Clinician override: {final.title} [{final.code}], {reason}{note}", "bold yellow")
 

@@ -14,21 +14,45 @@ from triage_cli.answers import Answers, parse_answers
 from triage_cli.bank import Bank, Value
 from triage_cli.errors import InputError
 from triage_cli.files import write_private
-from triage_cli.scoring import RATING_NAMES, Assessment, Level, assess
+from triage_cli.scoring import MODEL_VERSION, RATING_NAMES, Assessment, Level, assess
 
 LEVEL_CODES = tuple(level.code for level in Level)
 HEADER = (
     "# triage-cli summary: decision support, not a diagnosis.\n"
     "# Contains health information: keep it where the chart is kept.\n"
 )
+# Reasons for a different level, as county level-of-care forms ask them ("Reason for
+# discrepancy"): the ones offered, in the order offered.
 OVERRIDE_REASONS = {
+    "service_not_available": "Service not available",
+    "provider_judgment": "Provider judgment",
+    "client_preference": "Client preference",
+    "transportation": "Transportation",
+    "accessibility": "Accessibility",
+    "financial": "Financial",
+    "preferred_to_wait": "Preferred to wait for the recommended service",
+    "language_cultural": "Language or cultural needs",
+    "environment": "Environment",
+    "mental_health": "Mental health",
+    "physical_health": "Physical health",
+    "court_ordered": "Court ordered",
+    "other": "Other (see note)",
+}
+NOTE_REQUIRED = frozenset({"other"})
+# Model 1.0's reasons: no longer offered, still read and shown with their own labels.
+OLD_OVERRIDE_REASONS = {
     "patient_preference": "Patient preference",
     "clinical_judgement": "Clinical judgement",
     "program_unavailable": "Program not available",
     "insurance_denial": "Insurance denial",
     "safety_concern": "Safety concern",
-    "other": "Other",
 }
+
+
+def reason_label(code: str) -> str:
+    """An override reason's label; an unknown code is shown as it is."""
+    return OVERRIDE_REASONS.get(code) or OLD_OVERRIDE_REASONS.get(code, code)
+
 
 INSTRUMENT_TOTALS = {
     "PHQ-9": "phq9_total",
@@ -61,6 +85,11 @@ class Stored:
     override: Override | None = None
 
     @property
+    def model_version(self) -> str:
+        """The clinical model it was scored with; a summary without one predates 1.1."""
+        return str(self.meta.get("model_version", "1.0"))
+
+    @property
     def created(self) -> datetime | None:
         created = self.meta.get("created")
         return created if isinstance(created, datetime) else None
@@ -89,6 +118,7 @@ def build(
         "meta": {
             "tool": "triage-cli",
             "tool_version": __version__,
+            "model_version": MODEL_VERSION,
             "bank_name": bank.name,
             "bank_version": bank.version,
             "bank_sha256": bank.sha256,
@@ -111,7 +141,7 @@ def build(
     }
     if override:
         document["override"] = {k: v for k, v in vars(override).items() if v != ""} | {
-            "reason_text": OVERRIDE_REASONS.get(override.reason, override.reason)
+            "reason_text": reason_label(override.reason)
         }
     document["program"] = {
         k: list(v) if isinstance(v, tuple) else v for k, v in vars(program).items() if v != ""
@@ -204,6 +234,7 @@ def write_draft(
         "meta": {
             "kind": "draft",
             "tool_version": __version__,
+            "model_version": MODEL_VERSION,
             "bank_name": bank.name,
             "bank_sha256": bank.sha256,
             "created": datetime.now(UTC).replace(microsecond=0),
@@ -261,8 +292,19 @@ def bank_warning(bank: Bank, stored: Stored) -> str | None:
     )
 
 
+def model_warning(stored: Stored) -> str | None:
+    """Say so when the summary was scored with another version of the clinical model."""
+    if stored.model_version == MODEL_VERSION:
+        return None
+    return (
+        f"{stored.path.name} was scored with clinical model {stored.model_version}; "
+        f"scoring now with model {MODEL_VERSION}"
+    )
+
+
 def recommendation_changes(stored: Stored, a: Assessment) -> list[str]:
-    """Differences between the stored recommendation and today's (empty when none stored)."""
+    """Differences between the stored recommendation and today's (empty when none stored).
+    A flag that changed under another model version says that the model changed."""
     old = stored.recommendation
     if not old:
         return []
@@ -271,12 +313,17 @@ def recommendation_changes(stored: Stored, a: Assessment) -> list[str]:
         "emergency": a.emergency,
         "withdrawal_management": a.withdrawal_management,
         "rules": list(a.rules),
+        "flags": list(a.flag_codes),
     }
-    return [
-        f"{key}: stored {old.get(key)!r}, now {value!r}"
-        for key, value in now.items()
-        if old.get(key) != value
-    ]
+    changes = []
+    for key, value in now.items():
+        if old.get(key) == value:
+            continue
+        change = f"{key}: stored {old.get(key)!r}, now {value!r}"
+        if key == "flags" and stored.model_version != MODEL_VERSION:
+            change += f" (the clinical model changed: {stored.model_version} -> {MODEL_VERSION})"
+        changes.append(change)
+    return changes
 
 
 def movement(before: str, after: str) -> str:
@@ -323,4 +370,5 @@ def as_json(bank: Bank, answers: Answers, a: Assessment) -> dict[str, Any]:
         "also_considered": list(a.also_considered),
         "flags": [{"code": f.code, "text": f.text} for f in a.flags],
         "bank": {"name": bank.name, "version": bank.version, "sha256": bank.sha256},
+        "model_version": MODEL_VERSION,
     }

@@ -234,9 +234,16 @@ def ask_override(result: Assessment) -> summary.Override | None:
         if not ask.confirm(warning, default=False):
             return None
     reason = ask.choose("Reason", [(text, code) for code, text in summary.OVERRIDE_REASONS.items()])
-    note = ask.text("Short note (optional)").strip()
+    if reason in summary.NOTE_REQUIRED:
+        note = ask.text("Note (required for this reason)", validate=_needed).strip()
+    else:
+        note = ask.text("Short note (optional)").strip()
     by = ask.text("Recorded by (staff initials or id, optional)").strip()
     return summary.Override(level.code, reason, note, by)
+
+
+def _needed(raw: str) -> bool | str:
+    return bool(raw.strip()) or "A note is needed: say why"
 
 
 def export_summary(

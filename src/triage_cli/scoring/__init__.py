@@ -9,6 +9,7 @@ from triage_cli.scoring.decision import Decision, decide
 from triage_cli.scoring.facts import Facts
 from triage_cli.scoring.instruments import score_instruments
 from triage_cli.scoring.model import (
+    MODEL_VERSION,
     RATING_NAMES,
     WITHDRAWAL_TEXT,
     Assessment,
@@ -21,6 +22,7 @@ from triage_cli.scoring.model import (
 from triage_cli.scoring.rules import FLAGS, RULES, imminent_risk
 
 __all__ = [
+    "MODEL_VERSION",
     "RATING_NAMES",
     "WITHDRAWAL_TEXT",
     "Assessment",

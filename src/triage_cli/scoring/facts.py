@@ -156,6 +156,13 @@ class Facts:
         return " and ".join(text for holds, text in parts if holds)
 
     @property
+    def op_weekly_because(self) -> str:
+        """Why an OP recommendation is seen weekly rather than every 1-2 weeks."""
+        parts = [(self.composite >= 14, f"composite {self.composite} >= 14")]
+        parts += [(getattr(self, x) >= 3, self.rated(x)) for x in "RC"]
+        return self._listed(*parts)
+
+    @property
     def mood_at_15(self) -> str:
         return self._listed(
             (self.phq9_total >= 15, f"PHQ-9 {self.phq9_total} >= 15"),

@@ -7,6 +7,9 @@ from enum import IntEnum
 from functools import cached_property
 from typing import NamedTuple, Protocol
 
+# The version of CLINICAL.md these rules implement; summaries record it ([meta] model_version).
+MODEL_VERSION = "1.1"
+
 
 class Level(IntEnum):
     """Levels of care, ordered: a higher value is more intensive care."""

@@ -142,13 +142,19 @@ FLAGS: tuple[FlagRule, ...] = (
     FlagRule("home_unsupportive", "E >= 4 and P >= 4 and level <= PHP",
              "E={f.E}, P={f.P}: the home may not support outpatient care; "
              "consider residential or supportive housing"),
+    FlagRule("home_unsafe", "home_safe is False",
+             "Home not safe (violence or others' active substance use): make a safety plan; "
+             "the program cards assume a safe home"),
     FlagRule("adolescent", "age < 18",
              "Age {f.age}: adolescent; confirm with an adolescent instrument; "
              "adolescent IOP needs at least 6 h/week"),
     FlagRule("refuses_treatment", "readiness == 'refuses'",
              "Readiness = refuses: explore ambivalence; treatment is voluntary unless at risk"),
-    FlagRule("op_every_1_2_weeks", "level == OP and composite <= 13",
-             "OP intensity: a session every 1-2 weeks (composite {f.composite}, 7-13)"),
-    FlagRule("op_weekly", "level == OP and 14 <= composite <= 16",
-             "OP intensity: weekly sessions (composite {f.composite}, 14-16)"),
+    # OP intensity: every 1-2 weeks only for mild cases; moderately severe or worse symptoms
+    # (C >= 3) or any ideation (R >= 3) are seen at least weekly
+    FlagRule("op_every_1_2_weeks", "level == OP and composite <= 13 and R <= 2 and C <= 2",
+             "OP intensity: a session every 1-2 weeks (composite {f.composite}, 7-13; "
+             "R={f.R}, C={f.C})"),
+    FlagRule("op_weekly", "level == OP and not (composite <= 13 and R <= 2 and C <= 2)",
+             "OP intensity: weekly sessions ({f.op_weekly_because})"),
 )  # fmt: skip

@@ -14,7 +14,7 @@ class Need(NamedTuple):
     pattern: str = ""  # a text answer's pattern
 
 
-CLIENT_ID_PATTERN = "^[A-Za-z0-9._-]{1,64}$"
+CLIENT_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"  # a leading - is a formula to spreadsheets
 
 
 def _items(prefix: str, count: int, need: Need) -> dict[str, Need]:
