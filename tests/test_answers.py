@@ -6,7 +6,7 @@ import pytest
 
 from triage_cli.answers import AnswersError, check_answers, parse_answers
 from triage_cli.bank import Bank
-from triage_cli.template import example_answers
+from triage_cli.batch.template import example_answers
 
 from strategies import as_text
 

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from triage_cli.bank import LEVELS, Bank, load_bank
+from triage_cli.bank.schema import SCORED
 from triage_cli.cli import app
 from triage_cli.errors import BankError
-from triage_cli.scoring.schema import SCORED
 
 from conftest import EditBank, question_table
 

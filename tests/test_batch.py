@@ -18,9 +18,9 @@ from typer.testing import CliRunner, Result
 
 from triage_cli.answers import parse_answers
 from triage_cli.bank import Value, load_bank
+from triage_cli.batch.template import example_answers
 from triage_cli.cli import app
 from triage_cli.scoring import assess
-from triage_cli.template import example_answers
 
 from conftest import EditBank, question_table
 from strategies import answer_sets, as_text, refill

@@ -3,7 +3,7 @@
 scoring/decision.py writes the rating, rule and flag tables out as one function; these tests
 evaluate the same tables one expression at a time (Facts.evaluate) and compare. That checks the
 compiling, not the tables: a wrong table entry is test_clinical_spec's to catch.
-answers_exact.py compiles a bank into an exact-spelling row check; these tests compare it with
+answers/exact.py compiles a bank into an exact-spelling row check; these tests compare it with
 the thorough checker on valid rows and on rows spoiled in the ways CSV exports spoil them, on
 the built-in bank and on a center's bank with every kind of question and condition.
 """
@@ -20,15 +20,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triage_cli.answers import Answers, _plan, row_checker
-from triage_cli.answers_exact import generate, shared_tables
+from triage_cli.answers.exact import generate, shared_tables
 from triage_cli.bank import FILES, Bank, default_bank_dir, load_bank
+from triage_cli.batch.template import example_answers
 from triage_cli.scoring import Assessment, Level, Ratings, assess
 from triage_cli.scoring.decision import SOURCE, _names, decide, tabulated
 from triage_cli.scoring.facts import NOT_ASKED, Facts
 from triage_cli.scoring.instruments import score_instruments
 from triage_cli.scoring.ratings import RATINGS, environment_stress, history, inputs
 from triage_cli.scoring.rules import EMERGENCY_RULE, FLAGS, RULES, withdrawal_management
-from triage_cli.template import example_answers
 
 from strategies import answer_sets, as_text
 

@@ -14,8 +14,8 @@ import pytest
 
 from triage_cli.answers import parse_answers
 from triage_cli.bank import Bank, Question, Value
+from triage_cli.batch.template import example_answers
 from triage_cli.scoring import assess
-from triage_cli.template import example_answers
 
 TRIAGE = Path(sys.executable).with_name("triage")
 ENTER, DOWN = "\r", "\x1b[B"

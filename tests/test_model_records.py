@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from triage_cli import summary
 from triage_cli.answers import parse_answers
 from triage_cli.bank import Bank, Value, load_bank
+from triage_cli.batch.template import example_answers
 from triage_cli.cli import app
+from triage_cli.formats import toml_summary
+from triage_cli.record import override as reasons
+from triage_cli.record.model import build_record
 from triage_cli.scoring import MODEL_VERSION, assess
-from triage_cli.template import example_answers
 
 from strategies import as_text, refill
 
@@ -67,7 +69,7 @@ def write_csv(path: Path, rows: list[dict[str, Value]]) -> Path:
 
 def export_of(bank: Bank, typed: dict[str, Value], path: Path, **options: object) -> Path:
     answers = parse_answers(bank, typed)
-    summary.write(path, summary.build(bank, answers, assess(answers), **options))  # type: ignore[arg-type]
+    toml_summary.write(path, build_record(bank, answers, assess(answers), **options))  # type: ignore[arg-type]
     return path
 
 
@@ -131,7 +133,7 @@ def test_batch_flags_and_run_summary_name_the_versions(tmp_path: Path) -> None:
 
 
 def test_a_summary_without_model_version_counts_as_1_0(tmp_path: Path) -> None:
-    stored = summary.read(BANK, MODEL_1_0)
+    stored = toml_summary.read(BANK, MODEL_1_0)
     assert "model_version" not in stored.meta
     assert stored.model_version == "1.0"
 
@@ -206,9 +208,9 @@ PRACTICE_REASONS = [
 
 
 def test_the_offered_reasons_are_the_practice_codes_in_order() -> None:
-    assert list(summary.OVERRIDE_REASONS) == PRACTICE_REASONS
-    assert all(label.strip() for label in summary.OVERRIDE_REASONS.values())
-    assert {"other"} == summary.NOTE_REQUIRED
+    assert list(reasons.OVERRIDE_REASONS) == PRACTICE_REASONS
+    assert all(label.strip() for label in reasons.OVERRIDE_REASONS.values())
+    assert {"other"} == reasons.NOTE_REQUIRED
 
 
 @pytest.mark.parametrize(
@@ -222,13 +224,13 @@ def test_the_offered_reasons_are_the_practice_codes_in_order() -> None:
     ],
 )
 def test_1_0_reasons_are_no_longer_offered_but_still_labelled(code: str) -> None:
-    assert code not in summary.OVERRIDE_REASONS
-    assert summary.reason_label(code) == summary.OLD_OVERRIDE_REASONS[code]
-    assert summary.reason_label(code) != code
+    assert code not in reasons.OVERRIDE_REASONS
+    assert reasons.reason_label(code) == reasons.OLD_OVERRIDE_REASONS[code]
+    assert reasons.reason_label(code) != code
 
 
 def test_an_unknown_reason_is_shown_as_it_is() -> None:
-    assert summary.reason_label("county_form_7") == "county_form_7"
+    assert reasons.reason_label("county_form_7") == "county_form_7"
 
 
 # ---------------------------------------------------------------------------------------------

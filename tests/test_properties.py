@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from triage_cli.answers import parse_answers
 from triage_cli.bank import Bank, load_bank
+from triage_cli.bank.schema import IDENTIFICATION, LOGISTICS
 from triage_cli.scoring import Level, assess, imminent_risk
-from triage_cli.scoring.schema import IDENTIFICATION, LOGISTICS
 
 from strategies import answer_sets, as_text, domain, refill, value_for
 

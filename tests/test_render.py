@@ -10,11 +10,13 @@ from collections.abc import Mapping
 import pytest
 from rich.console import Console, RenderableType
 
-from triage_cli import render, summary
+from triage_cli import render
 from triage_cli.answers import parse_answers
 from triage_cli.bank import Bank, Value
+from triage_cli.batch.template import example_answers
+from triage_cli.record.model import Record, build_record, checklist_for
+from triage_cli.record.override import Override
 from triage_cli.scoring import Assessment, assess
-from triage_cli.template import example_answers
 
 WIDTH = 80
 HEADLINE = "Recommended level of care: "
@@ -57,8 +59,12 @@ def shown(renderable: RenderableType, **options: object) -> str:
     return out.getvalue()
 
 
+def record_of(bank: Bank, answers: Mapping[str, Value], a: Assessment, **kw: object) -> Record:
+    return build_record(bank, parse_answers(bank, answers), a, **kw)  # type: ignore[arg-type]
+
+
 def result_screen(bank: Bank, answers: Mapping[str, Value], a: Assessment, **kw: object) -> str:
-    return shown(render.result_view(bank, answers, a, **kw))  # type: ignore[arg-type]
+    return shown(render.result_view(record_of(bank, answers, a, **kw)))
 
 
 def line_numbers(text: str, *fragments: str) -> list[int]:
@@ -124,7 +130,7 @@ def test_op_result_reads_headline_reasons_ratings_scores_program_checklist_discl
     assert "Also considered" not in text
     assert flat(render.DISCLAIMER) in flat(text)
     items = [line for line in lines if line.startswith("  [ ] ")]
-    expected = render.checklist_items(bank, "op", answers)
+    expected = checklist_for(bank, "op", answers)
     assert len(items) == len(expected) > 0
     assert flat(text).count("[ ]") == len(expected)
 
@@ -216,7 +222,11 @@ def test_no_color_terminal_output_has_no_colour_codes(bank: Bank, case: str) -> 
     """NO_COLOR on a terminal: bold and italic may stay, colour may not (not even the red
     banner border)."""
     answers, a = scored(bank, case)
-    out = shown(render.result_view(bank, answers, a), force_terminal=True, color_system="truecolor")
+    out = shown(
+        render.result_view(record_of(bank, answers, a)),
+        force_terminal=True,
+        color_system="truecolor",
+    )
     codes = [code for params in SGR.findall(out) for code in params.split(";") if code]
     assert codes, "expected some styling on a terminal"
     assert COLOUR_CODES.isdisjoint(int(code) for code in codes)
@@ -228,7 +238,7 @@ def test_colour_terminal_output_has_colour_codes(bank: Bank) -> None:
     answers, a = scored(bank, "emergency")
     out = io.StringIO()
     Console(file=out, width=WIDTH, force_terminal=True, color_system="standard").print(
-        render.result_view(bank, answers, a)
+        render.result_view(record_of(bank, answers, a))
     )
     codes = {int(c) for params in SGR.findall(out.getvalue()) for c in params.split(";") if c}
     assert codes & COLOUR_CODES
@@ -258,7 +268,7 @@ def test_adolescent_iop_note_heads_the_program_card_under_18(
 
 def test_override_line_follows_the_headline_and_the_card_is_the_chosen_level(bank: Bank) -> None:
     answers, a = scored(bank, "op")
-    override = summary.Override("php", "patient_preference", "Prefers days", "JD")
+    override = Override("php", "patient_preference", "Prefers days", "JD")
     text = result_screen(bank, answers, a, override=override)
     in_order(
         flat(text),

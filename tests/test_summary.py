@@ -18,13 +18,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from triage_cli import __version__, summary
+from triage_cli import __version__
 from triage_cli.answers import Answers, AnswersError, parse_answers
 from triage_cli.bank import Bank, Value, load_bank
+from triage_cli.batch.template import example_answers
 from triage_cli.cli import app
 from triage_cli.errors import OutputError
+from triage_cli.formats import toml_summary
+from triage_cli.record.model import build_record
+from triage_cli.record.override import Override
 from triage_cli.scoring import Assessment, assess
-from triage_cli.template import example_answers
 
 from conftest import EditBank, question_table
 from strategies import answer_sets, as_text
@@ -64,10 +67,23 @@ def scored(bank: Bank, typed: dict[str, Value]) -> tuple[Answers, Assessment]:
     return answers, assess(answers)
 
 
-def write_summary(bank: Bank, typed: dict[str, Value], path: Path, **options: Any) -> Path:
+def write_summary(
+    bank: Bank,
+    typed: dict[str, Value],
+    path: Path,
+    *,
+    created: datetime | None = None,
+    **options: Any,
+) -> Path:
     answers, assessment = scored(bank, typed)
-    summary.write(path, summary.build(bank, answers, assessment, **options))
+    record = build_record(bank, answers, assessment, **options)
+    toml_summary.write(path, record, created=created)
     return path
+
+
+def summary_document(bank: Bank, answers: Answers, a: Assessment, **options: Any) -> dict[str, Any]:
+    """The summary document of a record built from these (options go to build_record)."""
+    return toml_summary.document(build_record(bank, answers, a, **options))
 
 
 def write_answers_only(path: Path, table: dict[str, Any]) -> Path:
@@ -157,18 +173,17 @@ def test_summary_round_trip_keeps_answers_and_recommendation(
 ) -> None:
     typed = data.draw(answer_sets(BANK), label="answers")
     answers, a = scored(BANK, typed)
-    document = summary.build(BANK, answers, a, created=created)
-
-    leaves = walk(document)
+    record = build_record(BANK, answers, a)
+    leaves = walk(toml_summary.document(record, created=created))
     assert None not in leaves
     assert not [leaf for leaf in leaves if leaf in ("", "None", "null", "N/A")]
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "summary.toml"
-        summary.write(path, document)
+        toml_summary.write(path, record, created=created)
         with path.open("rb") as handle:
             loaded = tomllib.load(handle)
-        stored = summary.read(BANK, path)
+        stored = toml_summary.read(BANK, path)
 
     assert "override" not in loaded and "previous" not in loaded
     assert typed_items(loaded["answers"]) == typed_items(typed)
@@ -285,7 +300,7 @@ def test_answers_only_file_shows_the_result_screen(bank: Bank, tmp_path: Path) -
         assert re.search(rf"\b{rule}\b", result.stdout)
     program = bank.programs[a.level.code]
     assert program.name in result.stdout
-    items = summary.build(bank, answers, a)["checklist"]["items"]
+    items = summary_document(bank, answers, a)["checklist"]["items"]
     assert result.stdout.count("[ ]") == len(items) > 0
     assert "Decision support, not a diagnosis" in result.stdout
     assert "Re-scored" not in result.output  # nothing stored to compare with
@@ -421,7 +436,7 @@ def test_read_raises_answers_error_listing_every_problem(bank: Bank, tmp_path: P
     bad = {"age": 7, "payer": "barter"}
     path = write_answers_only(tmp_path / "a.toml", example_answers(bank) | bad)
     with pytest.raises(AnswersError) as caught:
-        summary.read(bank, path)
+        toml_summary.read(bank, path)
     assert {problem.field for problem in caught.value.problems} == set(bad)
 
 
@@ -467,14 +482,14 @@ def test_write_is_0600_and_refuses_an_existing_file_without_force(
 ) -> None:
     answers, a = scored(bank, example_answers(bank))
     path = tmp_path / "s.toml"
-    summary.write(path, summary.build(bank, answers, a))
+    toml_summary.write(path, build_record(bank, answers, a))
     assert path.stat().st_mode & 0o777 == 0o600
     first = path.read_text(encoding="utf-8")
-    other = summary.build(bank, *scored(bank, php_case(bank)))
+    other = build_record(bank, *scored(bank, php_case(bank)))
     with pytest.raises(OutputError):
-        summary.write(path, other)
+        toml_summary.write(path, other)
     assert path.read_text(encoding="utf-8") == first
-    summary.write(path, other, force=True)
+    toml_summary.write(path, other, force=True)
     assert path.stat().st_mode & 0o777 == 0o600
     assert tomllib.loads(path.read_text(encoding="utf-8"))["recommendation"]["level"] == "php"
 
@@ -651,9 +666,9 @@ def test_override_is_kept_beside_the_recommendation_with_its_program_and_checkli
 ) -> None:
     answers, a = scored(bank, example_answers(bank))
     assert a.level.code == "op"
-    override = summary.Override("residential", "clinical_judgement", "note")
+    override = Override("residential", "clinical_judgement", "note")
     path = tmp_path / "s.toml"
-    summary.write(path, summary.build(bank, answers, a, override=override))
+    toml_summary.write(path, build_record(bank, answers, a, override=override))
     document = tomllib.loads(path.read_text(encoding="utf-8"))
 
     table = document["override"]
@@ -668,14 +683,14 @@ def test_override_is_kept_beside_the_recommendation_with_its_program_and_checkli
     assert document["program"]["name"] == bank.programs["residential"].name
     assert document["checklist"]["level"] == "residential"
     with_override = {item["id"] for item in document["checklist"]["items"]}
-    without = {item["id"] for item in summary.build(bank, answers, a)["checklist"]["items"]}
+    without = {item["id"] for item in summary_document(bank, answers, a)["checklist"]["items"]}
     assert "prior_auth" in with_override - without  # prior authorization: iop and above
 
 
 def test_override_with_only_a_reason_omits_note_and_by(bank: Bank) -> None:
     answers, a = scored(bank, example_answers(bank))
-    override = summary.Override("iop", "patient_preference")
-    document = summary.build(bank, answers, a, override=override)
+    override = Override("iop", "patient_preference")
+    document = summary_document(bank, answers, a, override=override)
     assert set(document["override"]) == {"level", "reason", "reason_text"}
     assert None not in walk(document) and "" not in walk(document)
 
@@ -683,7 +698,7 @@ def test_override_with_only_a_reason_omits_note_and_by(bank: Bank) -> None:
 def test_rescoring_an_overridden_summary_keeps_the_recommendation(
     bank: Bank, tmp_path: Path
 ) -> None:
-    override = summary.Override("residential", "safety_concern", by="JS")
+    override = Override("residential", "safety_concern", by="JS")
     path = write_summary(bank, example_answers(bank), tmp_path / "s.toml", override=override)
     result = score(path)
     assert_exit(result, 0)
@@ -711,7 +726,7 @@ def test_invalid_answers_without_imminent_risk_show_no_banner(bank: Bank, tmp_pa
 
 
 def test_rescoring_keeps_a_clinician_override(bank: Bank, tmp_path: Path) -> None:
-    override = summary.Override("iop", "patient_preference", "prefers evenings")
+    override = Override("iop", "patient_preference", "prefers evenings")
     first = write_summary(bank, example_answers(bank), tmp_path / "ov.toml", override=override)
     result = score(first, "--export", tmp_path / "again.toml")
     assert_exit(result, 0)

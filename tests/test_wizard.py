@@ -20,13 +20,17 @@ from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 from typer.testing import CliRunner
 
-from triage_cli import ask, render, summary, wizard
+from triage_cli import render
 from triage_cli.answers import parse_answers
 from triage_cli.bank import Bank, Question, Value, show_value
+from triage_cli.batch.template import example_answers
 from triage_cli.cli import app
 from triage_cli.errors import InputError
+from triage_cli.formats import toml_summary
+from triage_cli.interview import ask, wizard
+from triage_cli.record.model import build_record
+from triage_cli.record.override import OVERRIDE_REASONS
 from triage_cli.scoring import Assessment, Level, assess
-from triage_cli.template import example_answers
 
 runner = CliRunner()
 ENTER, DOWN, CTRL_C, CTRL_D, BACKSPACE = "\r", "\x1b[B", "\x03", "\x04", "\x7f"
@@ -566,7 +570,7 @@ def test_going_straight_to_the_result_after_an_edit_at_the_review(
 
 
 def override_keys(levels_offered: list[Level], level: Level, reason: str, note: str) -> str:
-    reasons = list(summary.OVERRIDE_REASONS)
+    reasons = list(OVERRIDE_REASONS)
     return (
         "y"
         + DOWN * levels_offered.index(level)
@@ -599,7 +603,7 @@ def test_override_is_kept_beside_an_unchanged_recommendation(
         *(f"{level.title} [{level.code}]" for level in offered),
         "(cancel: no override)",
     ]
-    assert run.options["Reason"] == list(summary.OVERRIDE_REASONS.values())
+    assert run.options["Reason"] == list(OVERRIDE_REASONS.values())
     assert (
         f"Clinician override: Partial hospitalization (PHP) [php], Provider judgment: {note}"
         in run.flat
@@ -612,7 +616,7 @@ def test_override_is_kept_beside_an_unchanged_recommendation(
         "by": "JD",
         "reason_text": "Provider judgment",
     }
-    unchanged = summary.build(bank, answers, a)["recommendation"]
+    unchanged = toml_summary.document(build_record(bank, answers, a))["recommendation"]
     assert document["recommendation"] == unchanged
     assert document["recommendation"]["level"] == "op"
     assert document["checklist"]["level"] == "php"

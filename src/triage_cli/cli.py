@@ -19,7 +19,7 @@ from triage_cli.errors import TriageError
 
 if TYPE_CHECKING:
     from triage_cli.bank import Bank
-    from triage_cli.summary import Stored
+    from triage_cli.record.stored import Stored
 
 app = typer.Typer(
     name="triage",
@@ -128,8 +128,8 @@ def interview(
             err=True,
         )
         raise typer.Exit(2)
-    from triage_cli import wizard
     from triage_cli.bank import load_bank
+    from triage_cli.interview import wizard
     from triage_cli.render import console
 
     with reporting():
@@ -164,24 +164,24 @@ def score(
     Exit 0 when scored (a changed recommendation is a warning), 1 when the answers are
     invalid (every problem listed), 2 when the file cannot be read.
     """
-    from triage_cli import summary
     from triage_cli.bank import load_bank
+    from triage_cli.formats import toml_summary
+    from triage_cli.record.model import build_record
+    from triage_cli.record.stored import bank_warning, model_warning, recommendation_changes
     from triage_cli.scoring import assess
 
     with reporting():
         bank = load_bank(questions)
         stored = _read_with_safety(bank, file)
-        earlier = summary.read(bank, previous) if previous else None
+        earlier = toml_summary.read(bank, previous) if previous else None
         assessment = assess(stored.answers)
-        notes = [
-            w for w in (summary.bank_warning(bank, stored), summary.model_warning(stored)) if w
-        ]
-        changes = summary.recommendation_changes(stored, assessment)
+        record = build_record(
+            bank, stored.answers, assessment, override=stored.override, previous=earlier
+        )
+        notes = [w for w in (bank_warning(bank, stored), model_warning(stored)) if w]
+        changes = recommendation_changes(stored, assessment)
         if export:
-            document = summary.build(
-                bank, stored.answers, assessment, override=stored.override, previous=earlier
-            )
-            summary.write(export, document, force=force)
+            toml_summary.write(export, record, force=force)
     for note in notes:
         typer.echo(f"warning: {note}", err=True)
     if changes:
@@ -193,19 +193,20 @@ def score(
     if as_json:
         import json
 
-        payload = summary.as_json(bank, stored.answers, assessment)
+        from triage_cli.formats.json_view import as_json
+
+        payload = as_json(record)
         payload["stored_recommendation_matches"] = not changes if stored.recommendation else None
         typer.echo(json.dumps(payload, indent=2, default=str))
     else:
         from triage_cli.render import comparison_view, console, rescore_note, result_view
 
         out = console()
-        out.print(result_view(bank, stored.answers.values, assessment, override=stored.override))
+        out.print(result_view(record))
         if stored.recommendation:
             out.print(rescore_note(stored.recommendation, changes))
-        if earlier is not None:
-            old = assess(earlier.answers)
-            out.print(comparison_view(earlier, old, assessment))
+        if record.comparison is not None:
+            out.print(comparison_view(record.comparison))
     if export:
         typer.echo(f"summary written: {export} (mode 0600)", err=True)
 
@@ -219,12 +220,12 @@ def _why_changed(notes: list[str]) -> str:
 def _read_with_safety(bank: "Bank", file: Path) -> "Stored":
     """summary.read, but invalid answers that still meet imminent risk show the crisis
     banner before the list of problems: safety does not wait for a clean file."""
-    from triage_cli import summary
     from triage_cli.answers import AnswersError
+    from triage_cli.formats import toml_summary
     from triage_cli.scoring import imminent_risk
 
     try:
-        return summary.read(bank, file)
+        return toml_summary.read(bank, file)
     except AnswersError as error:
         if imminent_risk(error.values):
             from triage_cli.render import console, crisis_banner
@@ -298,8 +299,8 @@ def template(
 ) -> None:
     """Print the batch CSV header (every answer id, in bank order) and one example row."""
     from triage_cli.bank import load_bank
-    from triage_cli.files import atomic_text
-    from triage_cli.template import write_template
+    from triage_cli.batch.template import write_template
+    from triage_cli.record.files import atomic_text
 
     with reporting():
         bank = load_bank(questions)

@@ -1,11 +1,11 @@
-"""Rich renderables: the bank listing, the result screen, program card, checklist, crisis banner."""
+"""The terminal writer: rich renderables for the bank listing and for a Record (result screen,
+program card, checklist, comparison), and the crisis banner. It lays out; it decides nothing."""
 
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -13,11 +13,12 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from triage_cli.bank import Bank, ChecklistItem, Question, Value
+from triage_cli.bank.model import Bank, ChecklistItem, Program, Question, Value
+from triage_cli.record.compare import Comparison
+from triage_cli.record.model import Record, program_for
+from triage_cli.record.override import Override
 from triage_cli.scoring import RATING_NAMES, WITHDRAWAL_TEXT, Assessment, Level
-
-if TYPE_CHECKING:
-    from triage_cli.summary import Override, Stored
+from triage_cli.scoring.rules import imminent_reasons
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -100,14 +101,9 @@ def _bar(value: int) -> str:
     return "#" * value + "." * (5 - value)
 
 
-def result_view(
-    bank: Bank,
-    answers: Mapping[str, Value],
-    a: Assessment,
-    *,
-    override: Override | None = None,
-) -> RenderableType:
+def result_view(record: Record) -> RenderableType:
     """The whole result screen, in the order a coordinator reads it out."""
+    a, override = record.assessment, record.override
     parts: list[RenderableType] = []
     if a.emergency:
         parts.append(crisis_banner())
@@ -135,36 +131,32 @@ def result_view(
                 *(_item("!", f.text) for f in a.flags),
             )
         )
-    level = override.level if override else a.level.code
-    parts.append(program_card(bank, level, answers))
-    parts.append(checklist_view(bank, level, answers))
+    parts.append(program_card(record.program, record.adolescent_note))
+    parts.append(checklist_view(record.checklist))
     parts.append(Text(DISCLAIMER, style="italic"))
     return Group(*_spaced(parts))
 
 
 def override_line(override: Override) -> Text:
-    from triage_cli.summary import reason_label
-
     final = Level.from_code(override.level)
-    reason = reason_label(override.reason)
+    reason = override.reason_text
     note = f": {override.note}" if override.note else ""
     return Text(f"Clinician override: {final.title} [{final.code}], {reason}{note}", "bold yellow")
 
 
-def override_view(bank: Bank, answers: Mapping[str, Value], override: Override) -> RenderableType:
+def override_view(record: Record) -> RenderableType:
     """After an override: the line, and the program card and checklist of the chosen level."""
+    assert record.override is not None
     return Group(
-        override_line(override),
+        override_line(record.override),
         Text(""),
-        program_card(bank, override.level, answers),
-        checklist_view(bank, override.level, answers),
+        program_card(record.program, record.adolescent_note),
+        checklist_view(record.checklist),
     )
 
 
 def emergency_view(bank: Bank, answers: Mapping[str, Value]) -> RenderableType:
     """The result when the interview stops at imminent risk, before every answer is in."""
-    from triage_cli.scoring.rules import imminent_reasons
-
     parts: list[RenderableType] = [
         crisis_banner(),
         Text.assemble(
@@ -180,7 +172,7 @@ def emergency_view(bank: Bank, answers: Mapping[str, Value]) -> RenderableType:
             "are no ratings, scores or insurance checklist yet.",
             style="italic",
         ),
-        program_card(bank, "inpatient", answers),
+        program_card(*program_for(bank, "inpatient", answers)),
         Text(DISCLAIMER, style="italic"),
     ]
     return Group(*_spaced(parts))
@@ -245,9 +237,8 @@ def _scores(a: Assessment) -> RenderableType:
     return Group(Text("Screening scores", style="bold"), table)
 
 
-def program_card(bank: Bank, level: str, answers: Mapping[str, Value]) -> RenderableType:
+def program_card(program: Program, adolescent_note: str = "") -> RenderableType:
     """The program summary card for a level, from programs.toml."""
-    program = bank.programs[level]
     table = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))
     table.add_column(no_wrap=True, style="bold")
     table.add_column()
@@ -265,20 +256,14 @@ def program_card(bank: Bank, level: str, answers: Mapping[str, Value]) -> Render
         ("Telehealth", program.telehealth),
         ("Like ASAM", program.asam_level),
     ]
-    age = answers.get("age")
-    if program.adolescent_note and isinstance(age, int) and age < 18:
-        rows.insert(0, ("Adolescent", program.adolescent_note))
+    if adolescent_note:
+        rows.insert(0, ("Adolescent", adolescent_note))
     for label, value in rows:
         table.add_row(label, value)
     return Panel(table, title=f"Program: {program.name}", title_align="left", box=box.ROUNDED)
 
 
-def checklist_items(bank: Bank, level: str, answers: Mapping[str, Value]) -> list[ChecklistItem]:
-    return [item for item in bank.checklist if item.applies(level, answers)]
-
-
-def checklist_view(bank: Bank, level: str, answers: Mapping[str, Value]) -> RenderableType:
-    items = checklist_items(bank, level, answers)
+def checklist_view(items: tuple[ChecklistItem, ...]) -> RenderableType:
     lines: list[RenderableType] = [
         Text("Insurance checklist (before the first session)", style="bold")
     ]
@@ -297,19 +282,14 @@ def rescore_note(stored: Mapping[str, object], changes: list[str]) -> Renderable
     return Group(*lines)
 
 
-def comparison_view(previous: Stored, old: Assessment, a: Assessment) -> RenderableType:
+def comparison_view(comparison: Comparison) -> RenderableType:
     """Earlier vs current, side by side, with the level-of-care movement in words."""
-    from triage_cli.summary import comparison, movement
-
-    when = previous.created.date().isoformat() if previous.created else previous.path.name
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("")
-    table.add_column(f"earlier ({when})", justify="right")
+    table.add_column(f"earlier ({comparison.when})", justify="right")
     table.add_column("now", justify="right")
     table.add_column("")
-    for what, before, now, arrow in comparison(old, a):
-        table.add_row(what, before, now, arrow)
-    title = Text(
-        f"Since the earlier assessment: {movement(old.level.code, a.level.code)}", style="bold"
-    )
+    for row in comparison.rows:
+        table.add_row(row.what, row.earlier, row.now, row.direction)
+    title = Text(f"Since the earlier assessment: {comparison.movement}", style="bold")
     return Group(title, table)

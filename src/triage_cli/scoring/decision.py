@@ -14,12 +14,12 @@ from math import prod
 from operator import itemgetter
 from typing import NamedTuple
 
-from triage_cli.bank import Value
+from triage_cli.bank.model import Value
+from triage_cli.bank.schema import SCORED, YES_NO
 from triage_cli.scoring.facts import DERIVED, HELPERS, NOT_ASKED, compiled
 from triage_cli.scoring.model import Level, Ratings, Scores
 from triage_cli.scoring.ratings import RATINGS, Rows, inputs
 from triage_cli.scoring.rules import EMERGENCY_RULE, FLAGS, RULES, withdrawal_management
-from triage_cli.scoring.schema import SCORED, YES_NO
 
 
 class Decision(NamedTuple):

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from functools import cache
 from types import CodeType
 
-from triage_cli.bank import Value, show_value
+from triage_cli.bank.model import Value, show_value
 from triage_cli.scoring import ratings, rules
 from triage_cli.scoring.instruments import cssrs_high_answers
 from triage_cli.scoring.model import Level, Ratings, Scores

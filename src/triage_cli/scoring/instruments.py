@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import TypeVar
 
-from triage_cli.bank import Value
+from triage_cli.bank.model import Value
 from triage_cli.scoring.model import Scores
 
 # (lowest total of the band, band), highest band first

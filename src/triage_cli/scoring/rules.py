@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from triage_cli.bank import Value
+from triage_cli.bank.model import Value
 from triage_cli.scoring.instruments import band, cssrs_high_answers, cssrs_risk
 from triage_cli.scoring.model import Level
 

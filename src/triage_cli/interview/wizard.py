@@ -6,50 +6,24 @@ Ctrl-C at any prompt saves the answers so far as a draft (0600) and exits 130;
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from triage_cli import ask, render, summary
+from triage_cli import render
 from triage_cli.answers import Answers, converter, parse_answers
-from triage_cli.bank import Bank, Question, Value, show_value
-from triage_cli.errors import InputError, OutputError, TriageError
-from triage_cli.scoring import Assessment, Level, assess, imminent_risk
+from triage_cli.bank.model import Bank, show_value
+from triage_cli.errors import InputError
+from triage_cli.interview import ask
+from triage_cli.interview.outcome import ask_override, export_summary, save_draft
+from triage_cli.interview.state import Interview, say
+from triage_cli.record.drafts import read_draft
+from triage_cli.record.model import build_record
+from triage_cli.scoring import assess, imminent_risk
 
 INTERRUPTED = 130
-
-
-@dataclass
-class Interview:
-    """One intake in progress: the answers so far and what the coordinator has been shown."""
-
-    bank: Bank
-    console: Console
-    answers: dict[str, Value] = field(default_factory=dict)
-    export: Path | None = None
-    draft: Path | None = None  # the draft this interview resumed from, if any
-    crisis_shown: bool = False
-    export_failed: bool = False
-    stem_shown: set[str] = field(default_factory=set)
-
-    def unanswered(self) -> Question | None:
-        """The first question the skip logic asks that has no answer yet."""
-        for question in self.bank.questions:
-            if question.id not in self.answers and question.asked(self.answers):
-                return question
-        return None
-
-    def prune(self) -> None:
-        """Drop answers to questions the skip logic no longer asks (after an edit)."""
-        kept: dict[str, Value] = {}
-        for question in self.bank.questions:
-            if question.id in self.answers and question.asked(kept):
-                kept[question.id] = self.answers[question.id]
-        self.answers = kept
 
 
 def run(
@@ -64,7 +38,7 @@ def run(
     """The whole interview; returns the exit code (0 done, 130 interrupted)."""
     interview = Interview(bank, console, export=export)
     if resume is not None:
-        interview.answers, notes, is_draft = summary.read_draft(bank, resume)
+        interview.answers, notes, is_draft = read_draft(bank, resume)
         interview.draft = resume if is_draft else None  # never delete a chart summary
         say(console, f"Resuming {resume}: {len(interview.answers)} answers kept.")
         for note in notes:
@@ -83,11 +57,13 @@ def run(
         if answers is None:
             return finish_early(interview)
         result = assess(answers)
-        console.print(render.result_view(bank, answers.values, result))
+        record = build_record(bank, answers, result)
+        console.print(render.result_view(record))
         override = ask_override(result)
         if override:
-            console.print(render.override_view(bank, answers.values, override))
-        exported = export_summary(interview, answers, result, override, force)
+            record = build_record(bank, answers, result, override=override)
+            console.print(render.override_view(record))
+        exported = export_summary(interview, record, force)
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
         save_draft(interview)
         return INTERRUPTED
@@ -104,11 +80,6 @@ def run(
         interview.draft.unlink()
         say(console, f"Draft {interview.draft} removed: the summary is in {exported}.")
     return 0
-
-
-def say(console: Console, message: str, style: str = "") -> None:
-    """Print plain text: paths, ids and draft contents are never read as rich markup."""
-    console.print(Text(message, style=style))
 
 
 def ask_all(interview: Interview) -> bool:
@@ -216,105 +187,3 @@ def review_table(interview: Interview) -> Table:
         ]
         table.add_row(section.title, ", ".join(shown))
     return table
-
-
-def ask_override(result: Assessment) -> summary.Override | None:
-    """A clinician may record a different level, with a reason; the recommendation stays."""
-    if not ask.confirm("Record a clinician override of the level?", default=False):
-        return None
-    levels = [(f"{level.title} [{level.code}]", level) for level in Level if level != result.level]
-    level = ask.choose("Override level", [*levels, ("(cancel: no override)", None)])
-    if level is None:
-        return None
-    if result.emergency and level < result.level:
-        warning = (
-            f"The recommendation is an EMERGENCY disposition ({result.level.code}). "
-            f"Record the lower level {level.code} anyway?"
-        )
-        if not ask.confirm(warning, default=False):
-            return None
-    reason = ask.choose("Reason", [(text, code) for code, text in summary.OVERRIDE_REASONS.items()])
-    if reason in summary.NOTE_REQUIRED:
-        note = ask.text("Note (required for this reason)", validate=_needed).strip()
-    else:
-        note = ask.text("Short note (optional)").strip()
-    by = ask.text("Recorded by (staff initials or id, optional)").strip()
-    return summary.Override(level.code, reason, note, by)
-
-
-def _needed(raw: str) -> bool | str:
-    return bool(raw.strip()) or "A note is needed: say why"
-
-
-def export_summary(
-    interview: Interview,
-    answers: Answers,
-    result: Assessment,
-    override: summary.Override | None,
-    force: bool,
-) -> Path | None:
-    """Write the TOML summary to --export, or where the coordinator says when offered.
-    Returns the path written, or None (then the caller keeps a draft)."""
-    console, path = interview.console, interview.export
-    if path is None and not ask.confirm("Export a TOML summary of this intake?", default=False):
-        return None
-    document = summary.build(interview.bank, answers, result, override=override)
-    while True:
-        if path is None:
-            path = Path(ask.text("File", f"{answers.client_id}.toml", _writable_name).strip())
-        replace = force
-        if path.exists() and not force:
-            replace = ask.confirm(f"{path} exists. Replace it?", default=False)
-        if not path.exists() or replace:
-            try:
-                summary.write(path, document, force=replace)
-            except OutputError as error:
-                interview.export_failed = True
-                say(console, f"Not exported: {error}", "red")
-            else:
-                say(console, f"Summary written: {path} (mode 0600)")
-                return path
-        if not ask.confirm("Export to another file?", default=True):
-            console.print("Not exported.")
-            return None
-        path, force = None, False
-
-
-def _writable_name(raw: str) -> bool | str:
-    name = raw.strip()
-    if not name:
-        return "A file name is needed"
-    if Path(name).is_dir():
-        return f"{name} is a folder; give a file name"
-    if not Path(name).parent.is_dir():
-        return f"no folder {Path(name).parent}"
-    return True
-
-
-def save_draft(interview: Interview, *, interrupted: bool = True) -> None:
-    """Keep the answers so far (0600, atomic) and say where; nothing to keep, nothing written."""
-    console = interview.console
-    if interrupted:
-        console.print("\nInterrupted.")
-    if not interview.answers:
-        console.print("No answers yet: nothing saved.")
-        return
-    path = interview.draft or draft_path(interview)
-    try:
-        summary.write_draft(interview.bank, interview.answers, path, force=True)
-    except TriageError as error:
-        say(console, f"Could not save the draft: {error}", "red")
-        return
-    say(
-        console, f"Draft saved: {path} (mode 0600). Continue with: triage interview --resume {path}"
-    )
-
-
-def draft_path(interview: Interview) -> Path:
-    """Beside the export if one was asked for, else in the current folder; never clobbers."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    name = str(interview.answers.get("client_id") or "intake")
-    export = interview.export
-    folder = export.parent if export and export.parent.is_dir() else Path(".")
-    path = folder / f"{name}.draft.toml"
-    return path if not path.exists() else folder / f"{name}.draft-{stamp}.toml"

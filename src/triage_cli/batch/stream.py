@@ -1,4 +1,5 @@
-"""Batch scoring: CSV answers in (streamed row by row), results and a per-row error report out."""
+"""Batch scoring: CSV answers in (streamed row by row), results and a per-row error report out;
+the result row is the batch writer (an Assessment per row: no Record on the hot path)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ import csv
 import itertools
 import json
 from array import array
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, NamedTuple, TextIO
 
 from triage_cli.answers import Answers, row_checker
-from triage_cli.bank import Bank
+from triage_cli.bank.model import Bank
+from triage_cli.batch.io import open_input, open_outputs, progress_rows
+from triage_cli.batch.report import EMERGENCY_LISTED, BatchOptions, Report, summary
 from triage_cli.errors import InputError
 from triage_cli.scoring import MODEL_VERSION, Assessment, assess, imminent_risk
 
@@ -23,14 +24,12 @@ RESULT_COLUMNS = (
     "phq9_total", "phq9_band", "gad7_total", "gad7_band", "auditc_total", "auditc_positive",
     "dast10_total", "dast10_band", "cssrs_risk", "rules", "flags",
 )  # fmt: skip
-ERROR_COLUMNS = ("line", "client_id", "field", "problem")
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {"tab": "\t", "\\t": "\t"}
-EMERGENCY_LISTED = 20
 REJECTED_EMERGENCY = (
     "the valid answers meet imminent risk (rule S1): arrange a same-day emergency evaluation "
     "now; fix the other answers and score the row again"
-)  # client ids named in the summary; the rest are counted
+)
 
 
 class Spelling(NamedTuple):
@@ -91,23 +90,6 @@ class SeenIds:
                 while self._table[slot]:
                     slot = (slot + 1) & self._mask
                 self._table[slot] = mark
-
-
-@dataclass
-class Report:
-    """What a run saw, for the summary; counts only, plus the few ids the summary names."""
-
-    rows: int = 0
-    scored: int = 0
-    rejected: int = 0
-    problems: int = 0
-    emergency: int = 0
-    emergency_ids: list[str] = field(default_factory=list)
-    rejected_emergency: list[str] = field(default_factory=list)  # rejected rows that meet S1
-    levels: Counter[str] = field(default_factory=Counter)
-    withdrawal: Counter[str] = field(default_factory=Counter)
-    duplicates: Counter[str] = field(default_factory=Counter)
-    unknown_columns: list[str] = field(default_factory=list)
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -226,25 +208,11 @@ def result_writer(out: TextIO, fmt: str) -> Callable[[str, Assessment], object]:
     return lambda client_id, a: writerow(result_row(client_id, a, CSV_SPELLING))
 
 
-@dataclass(frozen=True)
-class BatchOptions:
-    source: str  # a path, or "-" for stdin
-    output: str | None = None  # None: beside the input (stdout when the input is stdin)
-    errors: str | None = None  # None: beside the input (stderr when the input is stdin)
-    fmt: str = "csv"
-    delimiter: str | None = None  # None: sniffed from the header
-    encoding: str = "utf-8-sig"
-    force: bool = False
-    quiet: bool = False
-
-
 def run_batch(
     bank: Bank, options: BatchOptions, stdin: TextIO, stdout: TextIO, stderr: TextIO
 ) -> int:
     """Score a whole input; write results and errors; return the exit code (0, or 1 if any row
     was rejected). Raises InputError/OutputError (exit 2) before writing anything."""
-    from triage_cli.batch_io import open_input, open_outputs, progress_rows, summary
-
     delimiter = DELIMITER_NAMES.get(options.delimiter or "", options.delimiter)
     if delimiter is not None and len(delimiter) != 1:
         raise InputError(f"--delimiter must be one character (or 'tab'), not {delimiter!r}")

@@ -1,6 +1,6 @@
 """The hot path of answer checking: a bank compiled, once, into one function that accepts a row
 only when every answer is spelled exactly (a CSV export's usual "yes", "2", "stable") and the
-skip logic is kept. Anything else returns None, and answers.py's thorough path judges the row
+skip logic is kept. Anything else returns None, and the package's thorough path judges the row
 and names every problem; that path is the authority, this one only makes the common case cheap.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from triage_cli.answers import MAX_FIELD, Converter
-from triage_cli.bank import Bank, Condition, Question, Value
+from triage_cli.answers.convert import MAX_FIELD, Converter
+from triage_cli.bank.model import Bank, Condition, Question, Value
 
 ExactCheck = Callable[[Sequence[object]], "dict[str, Value] | None"]
 
@@ -109,5 +109,5 @@ def compile_exact(
         elif q.id not in table_of:
             namespace[f"convert_{q.id}"] = converters[q.id]
     source = generate(bank, table_of)
-    exec(compile(source, "<triage_cli.answers_exact>", "exec"), namespace)
+    exec(compile(source, "<triage_cli.answers.exact>", "exec"), namespace)
     return namespace["exact"]  # type: ignore[return-value]

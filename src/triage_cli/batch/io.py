@@ -1,4 +1,4 @@
-"""Batch plumbing: the input stream, the atomic outputs, the progress bar and the summary."""
+"""Batch plumbing: the input stream, the atomic outputs and the progress bar."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from triage_cli.batch import EMERGENCY_LISTED, ERROR_COLUMNS, BatchOptions, Report
+from triage_cli.batch.report import ERROR_COLUMNS, BatchOptions
 from triage_cli.errors import InputError, OutputError
-from triage_cli.files import atomic_text
+from triage_cli.record.files import atomic_text
 
 
 @dataclass
@@ -158,64 +158,3 @@ def progress_rows(
             if count % 500 == 0:
                 rate = count / max(time.perf_counter() - started, 1e-9)
                 progress.update(task, completed=source.raw.tell(), rows=count, rate=rate)
-
-
-def summary(
-    report: Report,
-    results: str,
-    errors: str | None,
-    quiet: bool = False,
-    scored_with: str = "",
-) -> str:
-    """The end-of-run summary: emergencies first (even with --quiet), then counts, warnings
-    and where things went."""
-    lines = []
-    if report.emergency:
-        more = report.emergency - len(report.emergency_ids)
-        named = ", ".join(report.emergency_ids) + (f" and {more} more" if more > 0 else "")
-        lines.append(
-            f"EMERGENCY: {report.emergency} client(s) need same-day emergency evaluation "
-            f"(988 Suicide & Crisis Lifeline; 911 for immediate danger): {named}"
-        )
-    if report.rejected_emergency:
-        shown = report.rejected_emergency[:EMERGENCY_LISTED]
-        more = len(report.rejected_emergency) - len(shown)
-        lines.append(
-            f"EMERGENCY: {len(report.rejected_emergency)} rejected row(s) meet imminent risk in "
-            "their valid answers: same-day emergency evaluation, then fix and re-score: "
-            + ", ".join(shown)
-            + (f" and {more} more" if more > 0 else "")
-        )
-    if quiet:
-        return "".join(line + "\n" for line in lines)
-    lines.append(
-        f"{report.rows:,} rows read: {report.scored:,} scored, {report.rejected:,} rejected"
-    )
-    if report.scored:
-        levels = ("op", "iop", "php", "residential", "inpatient")
-        lines.append("levels: " + ", ".join(f"{lv} {report.levels[lv]:,}" for lv in levels))
-        kinds = ("ambulatory", "medically_monitored", "medically_managed")
-        lines.append(
-            "withdrawal management: "
-            + ", ".join(f"{k} {report.withdrawal[k]:,}" for k in kinds)
-            + f" (none {report.withdrawal['none']:,})"
-        )
-    if report.duplicates:
-        shown = ", ".join(f"{cid} ({n + 1} rows)" for cid, n in report.duplicates.most_common(10))
-        extra = len(report.duplicates) - 10
-        lines.append(
-            f"warning: {len(report.duplicates)} client id(s) appear more than once, all scored: "
-            + shown
-            + (f" and {extra} more" if extra > 0 else "")
-        )
-    if report.unknown_columns:
-        lines.append(f"warning: ignored unknown column(s): {', '.join(report.unknown_columns)}")
-    if report.rejected:
-        lines.append(
-            f"errors: {report.problems:,} problem(s) in {report.rejected:,} row(s): "
-            f"{errors or 'listed above'}"
-        )
-    lines.append(f"results: {results}")
-    if scored_with:
-        lines.append(f"scored with: {scored_with}")
-    return "\n".join(lines) + "\n"

@@ -1,20 +1,13 @@
-"""Load and validate the question bank (questions/*.toml) into frozen values, once."""
+"""The question bank as frozen values: questions, skip conditions, sections, program cards,
+checklist items, and the Bank that holds them."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from triage_cli.errors import BankError
-
-if TYPE_CHECKING:
-    from triage_cli.scoring.schema import Asked
 
 FILES = ("intake.toml", "programs.toml", "insurance.toml")
 LEVELS = ("op", "iop", "php", "residential", "inpatient")
@@ -161,58 +154,3 @@ class Bank:
 
     def section_questions(self, section_id: str) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.section == section_id)
-
-
-def default_bank_dir() -> Path:
-    """The built-in bank: inside the installed package, or questions/ beside src/ in a checkout."""
-    packaged = Path(__file__).with_name("questions")
-    if (packaged / FILES[0]).is_file():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "questions"
-
-
-def load_bank(directory: Path | str | None = None) -> Bank:
-    """Load a bank folder and validate it; raise BankError listing every problem found."""
-    from triage_cli.bank_check import build_bank
-    from triage_cli.scoring.schema import bank_problems
-
-    folder = Path(directory) if directory is not None else default_bank_dir()
-    if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "not found"
-        raise BankError(f"question bank folder {what}: {folder}")
-    raw: dict[str, dict[str, Any]] = {}
-    problems: list[str] = []
-    digest = hashlib.sha256()
-    for name in FILES:
-        path = folder / name
-        try:
-            data = path.read_bytes()
-            raw[name] = tomllib.loads(data.decode("utf-8"))
-        except FileNotFoundError:
-            problems.append(f"{name}: file missing from {folder}")
-            continue
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            problems.append(f"{name}: cannot read it: {error}")
-            continue
-        digest.update(name.encode() + b"\0" + data + b"\0")
-    if not problems:
-        bank, problems = build_bank(raw, folder, digest.hexdigest())
-        if not problems:
-            problems = [f"{FILES[0]}: {p}" for p in bank_problems(_scoring_view(bank))]
-        if not problems:
-            return bank
-    raise BankError(f"invalid question bank in {folder} ({len(problems)} problem(s))", problems)
-
-
-def _scoring_view(bank: Bank) -> dict[str, Asked]:
-    from triage_cli.scoring.schema import Asked
-
-    return {
-        q.id: Asked(
-            q.kind,
-            tuple(c.code for c in q.choices),
-            " and ".join(map(str, q.when)),
-            q.pattern or "",
-        )
-        for q in bank.questions
-    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
-from triage_cli.bank import Bank, Question, Value, show_value
+from triage_cli.bank.model import Bank, Question, Value, show_value
 
 # The template's example: a working adult with moderate depression, no safety concerns.
 EXAMPLE: dict[str, Value] = {

@@ -7,23 +7,21 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from triage_cli.bank import (
+from triage_cli.bank.conditions import read_conditions, typed_value
+from triage_cli.bank.model import (
     ID_PATTERN,
     KINDS,
     LEVELS,
-    OPS,
     Bank,
     ChecklistItem,
     Choice,
-    Condition,
     Instrument,
     Program,
     Question,
     Section,
-    Value,
 )
+from triage_cli.bank.tables import Problems
 
-_TYPE_WORDS = {str: "text", int: "an integer", list: "a list", dict: "a table"}
 _KIND_KEYS = {
     "choice": {"choices"},
     "integer": {"min", "max"},
@@ -52,37 +50,11 @@ _PROGRAM_KEYS = {
 }
 
 
-class _Problems(list[str]):
-    def table(
-        self, where: str, table: object, spec: dict[str, tuple[type | tuple[type, ...], bool]]
-    ) -> dict[str, Any]:
-        """The keys of `table` that match spec (key -> (types, required)); the rest are problems."""
-        if not isinstance(table, dict):
-            self.append(f"{where}: expected a table, found {table!r}")
-            return {}
-        for key in table.keys() - spec.keys():
-            self.append(f"{where}: unknown key '{key}' (expected one of: {', '.join(spec)})")
-        found = {}
-        for key, (types, required) in spec.items():
-            if key not in table:
-                if required:
-                    self.append(f"{where}: '{key}' is missing")
-                continue
-            value = table[key]
-            allowed = types if isinstance(types, tuple) else (types,)
-            if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
-                words = " or ".join(_TYPE_WORDS.get(t, t.__name__) for t in allowed)
-                self.append(f"{where}: '{key}' must be {words}, not {value!r}")
-                continue
-            found[key] = value
-        return found
-
-
 def build_bank(
     raw: dict[str, dict[str, Any]], folder: Path, sha256: str
 ) -> tuple[Bank | None, list[str]]:
     """Build the Bank from the three parsed files; return it (or None) and the problems found."""
-    problems = _Problems()
+    problems = Problems()
     intake = problems.table(
         "intake.toml",
         raw["intake.toml"],
@@ -114,7 +86,7 @@ def build_bank(
     return bank, problems
 
 
-def _sections(problems: _Problems, tables: list[Any]) -> dict[str, Section]:
+def _sections(problems: Problems, tables: list[Any]) -> dict[str, Section]:
     sections: dict[str, Section] = {}
     spec = {"id": (str, True), "title": (str, True), "intro": (str, False)}
     for n, table in enumerate(tables, 1):
@@ -126,7 +98,7 @@ def _sections(problems: _Problems, tables: list[Any]) -> dict[str, Section]:
     return sections
 
 
-def _instruments(problems: _Problems, tables: dict[str, Any]) -> dict[str, Instrument]:
+def _instruments(problems: Problems, tables: dict[str, Any]) -> dict[str, Instrument]:
     spec = {name: (str, True) for name in ("name", "stem", "citation", "terms")}
     instruments = {}
     for key, table in tables.items():
@@ -137,7 +109,7 @@ def _instruments(problems: _Problems, tables: dict[str, Any]) -> dict[str, Instr
 
 
 def _questions(
-    problems: _Problems,
+    problems: Problems,
     tables: list[Any],
     sections: dict[str, Section],
     instruments: dict[str, Instrument],
@@ -198,10 +170,10 @@ def _questions(
             problems.append(f"{where}: an integer question needs both 'min' and 'max'")
         elif kind == "integer" and question.min > question.max:
             problems.append(f"{where}: 'min' ({question.min}) is above 'max' ({question.max})")
-        conditions = _conditions(problems, where, found.get("when", []), earlier, all_ids)
+        conditions = read_conditions(problems, where, found.get("when", []), earlier, all_ids)
         default = None
         if "default" in found and len(problems) == count:
-            default = _typed(problems, where, "default", question, found["default"])
+            default = typed_value(problems, where, "default", question, found["default"])
         if len(problems) == count:
             earlier[qid] = replace(question, default=default, when=conditions)
         else:
@@ -212,7 +184,7 @@ def _questions(
     return list(earlier.values())
 
 
-def _choices(problems: _Problems, where: str, tables: list[Any] | None) -> tuple[Choice, ...]:
+def _choices(problems: Problems, where: str, tables: list[Any] | None) -> tuple[Choice, ...]:
     if not tables:
         problems.append(f"{where}: a choice question needs a non-empty 'choices' list")
         return ()
@@ -233,7 +205,7 @@ def _choices(problems: _Problems, where: str, tables: list[Any] | None) -> tuple
     return tuple(choices)
 
 
-def _pattern(problems: _Problems, where: str, found: dict[str, Any]) -> str | None:
+def _pattern(problems: Problems, where: str, found: dict[str, Any]) -> str | None:
     pattern = found.get("pattern")
     if pattern is None:
         return None
@@ -245,81 +217,7 @@ def _pattern(problems: _Problems, where: str, found: dict[str, Any]) -> str | No
     return pattern
 
 
-def _typed(problems: _Problems, where: str, what: str, question: Question, raw: Any) -> Value:
-    """A value written in the bank (a default or a condition's value) as the answer type."""
-    if question.kind == "yesno":
-        if isinstance(raw, bool):
-            return raw
-        if raw not in ("yes", "no"):
-            problems.append(f"{where}: {what} {raw!r} for '{question.id}': expected 'yes' or 'no'")
-        return raw == "yes"
-    if question.kind == "choice":
-        codes = [c.code for c in question.choices]
-        if isinstance(raw, bool) or raw not in codes:
-            shown = ", ".join(map(repr, codes))
-            problems.append(
-                f"{where}: {what} {raw!r} is not a code of '{question.id}' "
-                f"(expected one of: {shown})"
-            )
-        return raw
-    if question.kind == "integer":
-        low = question.min if question.min is not None else raw
-        high = question.max if question.max is not None else raw
-        if isinstance(raw, bool) or not isinstance(raw, int) or not low <= raw <= high:
-            problems.append(
-                f"{where}: {what} {raw!r} for '{question.id}': expected an integer "
-                f"{question.min}-{question.max}"
-            )
-        return raw
-    if not isinstance(raw, str) or (question.pattern and not re.fullmatch(question.pattern, raw)):
-        problems.append(f"{where}: {what} {raw!r} does not match the pattern of '{question.id}'")
-    return raw
-
-
-def _conditions(
-    problems: _Problems,
-    where: str,
-    tables: list[Any],
-    known: dict[str, Question],
-    all_ids: frozenset[str] = frozenset(),
-) -> tuple[Condition, ...]:
-    """Conditions on `known` questions; `all_ids` tells a later question from an unknown one."""
-    conditions = []
-    spec = {"question": (str, True), "op": (str, True), "value": ((str, int, bool, list), True)}
-    for n, table in enumerate(tables, 1):
-        found = problems.table(f"{where}: when #{n}", table, spec)
-        if len(found) < 3:
-            continue
-        target, op, raw = found["question"], found["op"], found["value"]
-        if target not in known:
-            why = (
-                "which comes later (a condition can only look back)"
-                if target in all_ids
-                else ("which is not a question of this bank")
-            )
-            problems.append(f"{where}: when #{n} names '{target}', {why}")
-            continue
-        if op not in OPS:
-            problems.append(f"{where}: when #{n}: op must be one of {', '.join(OPS)}, not '{op}'")
-            continue
-        if (op == "in") != isinstance(raw, list):
-            wanted = "a list of codes" if op == "in" else "one code (use op 'in' for a list)"
-            problems.append(f"{where}: when #{n}: op '{op}' takes {wanted}")
-            continue
-        question, what = known[target], f"when #{n}: value"
-        if op == "in" and not all(isinstance(v, str | int) for v in raw):
-            problems.append(f"{where}: when #{n}: op 'in' takes a list of codes, not {raw!r}")
-            continue
-        value: Any = (
-            frozenset(_typed(problems, where, what, question, v) for v in raw)
-            if op == "in"
-            else _typed(problems, where, what, question, raw)
-        )
-        conditions.append(Condition(target, op, value))
-    return tuple(conditions)
-
-
-def _programs(problems: _Problems, raw: dict[str, Any]) -> dict[str, Program]:
+def _programs(problems: Problems, raw: dict[str, Any]) -> dict[str, Program]:
     levels = problems.table("programs.toml", raw, {"levels": (dict, True)}).get("levels", {})
     programs = {}
     for level in levels.keys() - set(LEVELS):
@@ -340,7 +238,7 @@ def _programs(problems: _Problems, raw: dict[str, Any]) -> dict[str, Program]:
 
 
 def _checklist(
-    problems: _Problems, raw: dict[str, Any], questions: dict[str, Question]
+    problems: Problems, raw: dict[str, Any], questions: dict[str, Question]
 ) -> list[ChecklistItem]:
     tables = problems.table("insurance.toml", raw, {"items": (list, True)}).get("items", [])
     spec = {"id": (str, True), "text": (str, True), "levels": (list, False), "when": (list, False)}
@@ -362,6 +260,6 @@ def _checklist(
             if not isinstance(level, str) or level not in LEVELS:
                 problems.append(f"{where}: unknown level {level!r} (expected: {', '.join(LEVELS)})")
         levels = [level for level in levels if isinstance(level, str)]
-        when = _conditions(problems, where, found.get("when", []), questions)
+        when = read_conditions(problems, where, found.get("when", []), questions)
         items.append(ChecklistItem(iid, found["text"], frozenset(levels), when))
     return items

@@ -1,0 +1,135 @@
+"""The TOML summary: a Record written for the chart (tomli-w), and read back (tomllib) as the
+answers plus what was stored, to be re-scored like any other door."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from triage_cli.answers import parse_answers
+from triage_cli.bank.model import LEVELS, Bank
+from triage_cli.errors import InputError
+from triage_cli.record.files import write_private
+from triage_cli.record.model import Record
+from triage_cli.record.override import Override
+from triage_cli.record.stored import Stored
+
+HEADER = (
+    "# triage-cli summary: decision support, not a diagnosis.\n"
+    "# Contains health information: keep it where the chart is kept.\n"
+)
+
+
+def document(record: Record, *, created: datetime | None = None) -> dict[str, Any]:
+    """The summary document (no None anywhere: tomli-w cannot write it)."""
+    a, meta = record.assessment, record.meta
+    doc: dict[str, Any] = {
+        "meta": {
+            "tool": "triage-cli",
+            "tool_version": meta.tool_version,
+            "model_version": meta.model_version,
+            "bank_name": meta.bank_name,
+            "bank_version": meta.bank_version,
+            "bank_sha256": meta.bank_sha256,
+            "created": (created or datetime.now(UTC)).replace(microsecond=0),
+        },
+        "answers": {line.id: line.value for line in record.labelled},
+        "scores": a.scores._asdict(),
+        "ratings": {**a.ratings._asdict(), "composite": a.composite},
+        "recommendation": {
+            "level": a.level.code,
+            "level_name": a.level.title,
+            "emergency": a.emergency,
+            "withdrawal_management": a.withdrawal_management,
+            "rules": list(a.rules),
+            "reasons": list(a.reasons),
+            "also_considered": list(a.also_considered),
+            "flags": list(a.flag_codes),
+            "flag_notes": [flag.text for flag in a.flags],
+        },
+    }
+    if record.override:
+        override = record.override
+        doc["override"] = {k: v for k, v in vars(override).items() if v != ""} | {
+            "reason_text": override.reason_text
+        }
+    doc["program"] = {
+        k: list(v) if isinstance(v, tuple) else v
+        for k, v in vars(record.program).items()
+        if v != ""
+    }
+    doc["checklist"] = {
+        "level": record.level,
+        "items": [{"id": item.id, "text": item.text, "done": False} for item in record.checklist],
+    }
+    if record.comparison is not None:
+        comparison = record.comparison
+        entry: dict[str, Any] = {"file": comparison.source}
+        if comparison.created:
+            entry["date"] = comparison.created
+        doc["previous"] = entry | {
+            "level": comparison.earlier.level.code,
+            "composite": comparison.earlier.composite,
+        }
+    return doc
+
+
+def write(
+    path: Path | str, record: Record, *, force: bool = False, created: datetime | None = None
+) -> Path:
+    """Write a record's summary atomically with mode 0600; refuse to replace a file unless
+    force. `created` (default: now) is when the file is written."""
+    import tomli_w
+
+    text = HEADER + tomli_w.dumps(document(record, created=created))
+    return write_private(path, text, force=force)
+
+
+def read(bank: Bank, path: Path | str) -> Stored:
+    """Read a summary (or a file with only an [answers] table) and validate its answers.
+
+    Raises InputError (exit 2) for a file that is not readable TOML or has no [answers],
+    AnswersError (exit 1) listing every problem with the answers.
+    """
+    path = Path(path)
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder, not a TOML file") from None
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text ({error.reason})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"{path}: not valid TOML: {error}") from None
+    raw = doc.get("answers")
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: no [answers] table (expected answer ids and values in one)")
+    tables = {
+        name: table if isinstance(table := doc.get(name), dict) else {}
+        for name in ("meta", "recommendation", "ratings", "scores")
+    }
+    return Stored(
+        path=path,
+        answers=parse_answers(bank, raw, source=str(path)),
+        override=_override(doc.get("override"), path),
+        **tables,
+    )
+
+
+def _override(table: object, path: Path) -> Override | None:
+    """A stored [override], kept when re-scored; an unusable one is an error, not dropped."""
+    if table is None:
+        return None
+    fields = (
+        {k: table.get(k, "") for k in ("level", "reason", "note", "by")}
+        if isinstance(table, dict)
+        else {}
+    )
+    if fields.get("level") not in LEVELS or not isinstance(fields.get("reason"), str):
+        raise InputError(f"{path}: [override] needs a level ({', '.join(LEVELS)}) and a reason")
+    return Override(**{k: str(v) for k, v in fields.items()})

@@ -1,0 +1,111 @@
+"""The end of an interview: a clinician's override, the export of the summary, and the draft
+that keeps an interrupted, stopped or unexported intake."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from triage_cli.errors import OutputError, TriageError
+from triage_cli.formats import toml_summary
+from triage_cli.interview import ask
+from triage_cli.interview.state import Interview, say
+from triage_cli.record.drafts import write_draft
+from triage_cli.record.model import Record
+from triage_cli.record.override import NOTE_REQUIRED, OVERRIDE_REASONS, Override
+from triage_cli.scoring import Assessment, Level
+
+
+def ask_override(result: Assessment) -> Override | None:
+    """A clinician may record a different level, with a reason; the recommendation stays."""
+    if not ask.confirm("Record a clinician override of the level?", default=False):
+        return None
+    levels = [(f"{level.title} [{level.code}]", level) for level in Level if level != result.level]
+    level = ask.choose("Override level", [*levels, ("(cancel: no override)", None)])
+    if level is None:
+        return None
+    if result.emergency and level < result.level:
+        warning = (
+            f"The recommendation is an EMERGENCY disposition ({result.level.code}). "
+            f"Record the lower level {level.code} anyway?"
+        )
+        if not ask.confirm(warning, default=False):
+            return None
+    reason = ask.choose("Reason", [(text, code) for code, text in OVERRIDE_REASONS.items()])
+    if reason in NOTE_REQUIRED:
+        note = ask.text("Note (required for this reason)", validate=_needed).strip()
+    else:
+        note = ask.text("Short note (optional)").strip()
+    by = ask.text("Recorded by (staff initials or id, optional)").strip()
+    return Override(level.code, reason, note, by)
+
+
+def _needed(raw: str) -> bool | str:
+    return bool(raw.strip()) or "A note is needed: say why"
+
+
+def export_summary(interview: Interview, record: Record, force: bool) -> Path | None:
+    """Write the TOML summary to --export, or where the coordinator says when offered.
+    Returns the path written, or None (then the caller keeps a draft)."""
+    console, path = interview.console, interview.export
+    if path is None and not ask.confirm("Export a TOML summary of this intake?", default=False):
+        return None
+    while True:
+        if path is None:
+            path = Path(ask.text("File", f"{record.client_id}.toml", _writable_name).strip())
+        replace = force
+        if path.exists() and not force:
+            replace = ask.confirm(f"{path} exists. Replace it?", default=False)
+        if not path.exists() or replace:
+            try:
+                toml_summary.write(path, record, force=replace)
+            except OutputError as error:
+                interview.export_failed = True
+                say(console, f"Not exported: {error}", "red")
+            else:
+                say(console, f"Summary written: {path} (mode 0600)")
+                return path
+        if not ask.confirm("Export to another file?", default=True):
+            console.print("Not exported.")
+            return None
+        path, force = None, False
+
+
+def _writable_name(raw: str) -> bool | str:
+    name = raw.strip()
+    if not name:
+        return "A file name is needed"
+    if Path(name).is_dir():
+        return f"{name} is a folder; give a file name"
+    if not Path(name).parent.is_dir():
+        return f"no folder {Path(name).parent}"
+    return True
+
+
+def save_draft(interview: Interview, *, interrupted: bool = True) -> None:
+    """Keep the answers so far (0600, atomic) and say where; nothing to keep, nothing written."""
+    console = interview.console
+    if interrupted:
+        console.print("\nInterrupted.")
+    if not interview.answers:
+        console.print("No answers yet: nothing saved.")
+        return
+    path = interview.draft or draft_path(interview)
+    try:
+        write_draft(interview.bank, interview.answers, path, force=True)
+    except TriageError as error:
+        say(console, f"Could not save the draft: {error}", "red")
+        return
+    say(
+        console, f"Draft saved: {path} (mode 0600). Continue with: triage interview --resume {path}"
+    )
+
+
+def draft_path(interview: Interview) -> Path:
+    """Beside the export if one was asked for, else in the current folder; never clobbers."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    name = str(interview.answers.get("client_id") or "intake")
+    export = interview.export
+    folder = export.parent if export and export.parent.is_dir() else Path(".")
+    path = folder / f"{name}.draft.toml"
+    return path if not path.exists() else folder / f"{name}.draft-{stamp}.toml"
