@@ -7,6 +7,14 @@ wall-time ratios run higher (triage retires fewer instructions per cycle than th
 Start-up is removed by also counting a run on a header-only file.
 
 Usage: python bench/instructions.py [--rows 10000]   (needs valgrind; about a minute)
+
+Against an earlier commit (what a change costs per row): install that commit, not editable, in
+a venv of its own, and run its copy of this script beside this one; compare the triage rows.
+    mkdir /tmp/old && git archive COMMIT | tar -x -C /tmp/old
+    python3 -m venv /tmp/old-venv && /tmp/old-venv/bin/pip install /tmp/old
+    cd /tmp/old && /tmp/old-venv/bin/python bench/instructions.py
+The baseline row is the same code in both: how far it moves between the two venvs (a few hundred
+instructions) is the noise floor of the comparison.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Shared fixtures: the built-in bank, a writable copy of it, and a valid answer set."""
+"""Shared fixtures: the built-in bank, a writable copy of it, a valid answer set, and a drafts
+folder of each test's own."""
 
 from __future__ import annotations
 
@@ -17,6 +18,14 @@ from triage_cli.bank import FILES, Bank, default_bank_dir, load_bank
 @pytest.fixture(scope="session")
 def bank() -> Bank:
     return load_bank()
+
+
+@pytest.fixture(autouse=True)
+def drafts_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test keeps interview drafts in a folder of its own, never in ~/.local/state."""
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    return state / "triage-cli" / "drafts"
 
 
 @pytest.fixture

@@ -461,9 +461,8 @@ def latin1_bytes() -> bytes:
             ).encode(),
             ["age", "payer"],
         ),
-        (latin1_bytes(), ["utf-8", "--encoding"]),
     ],
-    ids=["empty", "blank-lines-only", "not-a-csv", "missing-columns", "latin-1-as-utf-8"],
+    ids=["empty", "blank-lines-only", "not-a-csv", "missing-columns"],
 )
 def test_unreadable_file_exits_2_and_leaves_nothing(
     tmp_path: Path, content: bytes, says: list[str]
@@ -487,11 +486,13 @@ def test_missing_columns_are_all_named_and_only_those(tmp_path: Path) -> None:
     assert "client_id" not in message and "payer" not in message
 
 
-def test_bad_bytes_on_stdin_exit_2_and_leave_no_output_file(tmp_path: Path) -> None:
+def test_a_bad_byte_on_stdin_rejects_only_its_row(tmp_path: Path) -> None:
     result = batch("-", "-o", tmp_path / "out.csv", stdin=latin1_bytes())
-    assert_exit(result, 2)
-    assert "--encoding" in result.stderr
-    assert names(tmp_path) == []
+    assert_exit(result, 1)
+    assert ids_of(read_csv(tmp_path / "out.csv")) == [f"A-{n}" for n in range(300)]
+    [problem] = [line for line in result.stderr.splitlines() if line.startswith("line ")]
+    assert problem.startswith("line 302 (B-1): notes: not valid UTF-8")
+    assert "--encoding" in problem
 
 
 def test_missing_input_file_exits_2(tmp_path: Path) -> None:
@@ -605,10 +606,23 @@ def test_force_replaces_results_and_errors(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "answers.results.csv").stat().st_mode) == 0o600
 
 
-def test_force_on_a_clean_run_removes_a_stale_error_report(tmp_path: Path) -> None:
+def test_force_on_a_clean_run_leaves_a_header_only_error_report(tmp_path: Path) -> None:
+    """The old report described another run: it is replaced by this run's (no rows), never
+    silently deleted, and the summary says so."""
     source = write_input(tmp_path, csv_text(row("A-1")))
     (tmp_path / "answers.errors.csv").write_text("earlier errors\n", encoding="utf-8")
-    assert_exit(batch(source, "--force"), 0)
+    result = batch(source, "--force")
+    assert_exit(result, 0)
+    assert names(tmp_path) == ["answers.csv", "answers.errors.csv", "answers.results.csv"]
+    assert read_errors(tmp_path / "answers.errors.csv") == []
+    assert stat.S_IMODE((tmp_path / "answers.errors.csv").stat().st_mode) == 0o600
+    [line] = [line for line in stderr_lines(result) if line.startswith("errors:")]
+    assert "answers.errors.csv" in line and "only the header" in line
+
+
+def test_a_clean_run_creates_no_error_report_even_with_force(tmp_path: Path) -> None:
+    source = write_input(tmp_path, csv_text(row("A-1")))
+    assert_exit(batch(source, "--force", "--errors", tmp_path / "named.csv"), 0)
     assert names(tmp_path) == ["answers.csv", "answers.results.csv"]
 
 
@@ -925,11 +939,12 @@ def test_results_and_errors_cannot_share_a_file(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.csv"]
 
 
-def test_an_output_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:
+def test_a_character_device_is_written_as_a_stream_without_force(tmp_path: Path) -> None:
     source = write_input(tmp_path, csv_text(row("A-1")))
-    result = batch(source, "-o", "/dev/null", "--force")
-    assert_exit(result, 2)
-    assert "is not a regular file" in result.output
+    result = batch(source, "-o", "/dev/null")
+    assert_exit(result, 0)
+    assert "results: /dev/null" in result.stderr
+    assert names(tmp_path) == ["answers.csv"]  # no temp file, nothing beside the input
     assert Path("/dev/null").is_char_device()
 
 

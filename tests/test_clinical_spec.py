@@ -1072,6 +1072,9 @@ def test_flag_refuses_treatment(readiness, present):
         (by_ratings(), 7, OP, "op_every_1_2_weeks"),
         (by_ratings(1, 1, 1, 3, 3, 2, 2), 13, OP, "op_every_1_2_weeks"),
         (by_ratings(1, 1, 1, 3, 3, 3, 2), 14, OP, "op_weekly"),
+        # 1.1: composite 13 but C = 3 (F1, so F4 does not apply): weekly
+        (by_ratings(1, 1, 3, 3, 1, 2, 2), 13, OP, "op_weekly"),
+        (by_ratings(1, 1, 2, 3, 2, 2, 2), 13, OP, "op_every_1_2_weeks"),
         (by_ratings(2, 2, 2, 3, 3, 2, 2), 16, OP, "op_weekly"),
         (by_ratings(2, 2, 2, 3, 3, 3, 2), 17, IOP, None),
         # composite 9 but F3 -> iop: no OP note

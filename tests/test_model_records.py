@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import tomli_w
 from typer.testing import CliRunner, Result
 
 from triage_cli.answers import parse_answers
@@ -224,9 +225,22 @@ def test_the_offered_reasons_are_the_practice_codes_in_order() -> None:
     ],
 )
 def test_1_0_reasons_are_no_longer_offered_but_still_labelled(code: str) -> None:
+    """`other` is in both versions, with the label 1.0 gave it (tested below)."""
     assert code not in reasons.OVERRIDE_REASONS
     assert reasons.reason_label(code) == reasons.OLD_OVERRIDE_REASONS[code]
     assert reasons.reason_label(code) != code
+
+
+def test_other_keeps_its_1_0_label() -> None:
+    assert reasons.reason_label("other") == "Other"
+
+
+def test_an_answers_only_file_gets_no_model_warning(tmp_path: Path) -> None:
+    path = tmp_path / "answers.toml"
+    path.write_text(tomli_w.dumps({"answers": example_answers(BANK)}), encoding="utf-8")
+    result = invoke("score", path)
+    assert_exit(result, 0)
+    assert result.stderr == ""
 
 
 def test_an_unknown_reason_is_shown_as_it_is() -> None:

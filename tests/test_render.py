@@ -14,7 +14,7 @@ from triage_cli import render
 from triage_cli.answers import parse_answers
 from triage_cli.bank import Bank, Value
 from triage_cli.batch.template import example_answers
-from triage_cli.record.model import Record, build_record, checklist_for
+from triage_cli.record.model import Record, build_record, checklist_for, early_emergency
 from triage_cli.record.override import Override
 from triage_cli.scoring import Assessment, assess
 
@@ -175,7 +175,10 @@ def test_emergency_result_leads_with_the_crisis_banner(bank: Bank) -> None:
         "Program: Inpatient hospital care",
         CHECKLIST,
     )
-    assert text.count("EMERGENCY") == 1
+    # once first, and once again last (issue 15: nothing shown before it can hide it)
+    assert text.count("EMERGENCY") == 2
+    assert lines[-6].startswith("┏━ EMERGENCY: imminent risk ━")
+    assert lines[-1].startswith("┗")
 
 
 def test_early_emergency_result_says_the_interview_stopped(bank: Bank) -> None:
@@ -186,7 +189,7 @@ def test_early_emergency_result_says_the_interview_stopped(bank: Bank) -> None:
         "sex_at_birth": "male",
         "harm_others": "plan_or_intent",
     }
-    text = shown(render.emergency_view(bank, so_far))
+    text = shown(render.emergency_view(early_emergency(bank, so_far)))
     lines = text.splitlines()
     assert lines[0].startswith("┏━ EMERGENCY: imminent risk ━")
     assert line_numbers(text, *render.CRISIS_LINES) == [1, 2, 3, 4]

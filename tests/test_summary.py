@@ -53,6 +53,7 @@ JSON_KEYS = {
     "flags",
     "bank",
     "stored_recommendation_matches",
+    "stored_differences",
 }
 EARLIER = datetime(2024, 1, 15, 9, 30, tzinfo=UTC)
 

@@ -215,6 +215,18 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+def squeezed(text: str) -> str:
+    """All whitespace removed: a long path wraps anywhere at 80 columns."""
+    return "".join(text.split())
+
+
+def only_draft(folder: Path) -> Path:
+    """The one draft in the drafts folder (named by client id and start time)."""
+    drafts = sorted(folder.glob("*.draft.toml"))
+    assert len(drafts) == 1, drafts
+    return drafts[0]
+
+
 def load(path: Path) -> dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
@@ -481,8 +493,8 @@ def test_crisis_banner_shows_the_moment_risk_is_imminent_then_leads_the_result(
         "Section 3 of 9",
         flat(phq9.stem),
     )
-    # Shown once mid-interview, once leading the result.
-    assert run.output.count("EMERGENCY: imminent risk") == 2
+    # Shown once mid-interview, then leading and closing the result.
+    assert run.output.count("EMERGENCY: imminent risk") == 3
     result = run.output[run.output.index("Section 9 of 9") :]
     positions(result, "EMERGENCY: imminent risk", *BANNER_LINES[1:], "Recommended level of care")
     assert "Recommended level of care: Inpatient / emergency care [inpatient]" in result
@@ -502,7 +514,7 @@ def test_crisis_prompt_is_offered_only_once(bank: Bank, drive: Drive) -> None:
     run = drive(bank, stop + CONTINUE + rest + SCORE + NO_OVERRIDE + NO_EXPORT)
     assert run.code == 0, run.output
     assert run.prompts.count(CRISIS_PROMPT) == 1
-    assert run.output.count("EMERGENCY: imminent risk") == 2
+    assert run.output.count("EMERGENCY: imminent risk") == 3  # mid-interview, result x2
 
 
 def test_no_crisis_banner_without_imminent_risk(bank: Bank, drive: Drive) -> None:
@@ -521,7 +533,7 @@ def test_no_crisis_banner_without_imminent_risk(bank: Bank, drive: Drive) -> Non
 
 @pytest.mark.parametrize("trigger", list(TRIGGERS))
 def test_going_straight_to_the_result_gives_inpatient_and_keeps_a_draft(
-    bank: Bank, drive: Drive, tmp_path: Path, trigger: str
+    bank: Bank, drive: Drive, tmp_path: Path, drafts_home: Path, trigger: str
 ) -> None:
     typed = with_safety(bank, TRIGGERS[trigger])
     given = up_to(typed, trigger)
@@ -542,13 +554,14 @@ def test_going_straight_to_the_result_gives_inpatient_and_keeps_a_draft(
         f"Program: {bank.programs['inpatient'].name}",
         flat(render.DISCLAIMER),
     )
-    # The banner is printed twice: mid-interview, and leading the early result.
-    assert run.output.count("EMERGENCY: imminent risk") == 2
-    draft = tmp_path / "EX-0001.draft.toml"
-    assert f"Draft saved: {draft.name}" in run.flat
+    # The banner is printed three times: mid-interview, leading and closing the early result.
+    assert run.output.count("EMERGENCY: imminent risk") == 3
+    draft = only_draft(drafts_home)
+    assert squeezed(f"Draft saved: {draft}") in squeezed(run.output)
     assert mode(draft) == 0o600
     assert load(draft)["answers"] == given
-    assert sorted(p.name for p in tmp_path.iterdir()) == [draft.name]
+    assert load(draft)["meta"]["state"] == "emergency"
+    assert list(tmp_path.iterdir()) == []  # nothing in the current folder
 
 
 def test_going_straight_to_the_result_after_an_edit_at_the_review(
@@ -641,7 +654,7 @@ def test_override_reason_other_requires_a_note(bank: Bank, drive: Drive, tmp_pat
     # the empty Enter did not answer the note (else the note would be empty and by wrong)
     assert document["override"]["note"] == "court date moved"
     assert document["override"]["by"] == "JD"
-    assert document["override"]["reason_text"] == "Other (see note)"
+    assert document["override"]["reason_text"] == "Other"
 
 
 @pytest.mark.parametrize("confirmed", [False, True])
@@ -732,24 +745,29 @@ def test_existing_export_is_replaced_only_when_confirmed_or_forced(
 
 
 def test_failed_export_offers_another_file_and_keeps_a_draft(
-    bank: Bank, drive: Drive, tmp_path: Path
+    bank: Bank, drive: Drive, drafts_home: Path
 ) -> None:
     typed = example_answers(bank)
     keys = answer_keys(bank, typed) + SCORE + NO_OVERRIDE + "n"  # no other file
     run = drive(bank, keys, export=Path("gone/x.toml"))
-    assert run.code == 0, run.output
-    assert "Not exported: cannot write in gone" in run.flat
+    assert run.code == 1, run.output  # the summary asked for was not written
+    assert "Not exported: cannot write in" in run.flat
+    assert "gone: No such file or directory" in run.flat
     assert "Export to another file?" in run.prompts
-    assert [load(d)["answers"] for d in tmp_path.rglob("*.draft*.toml")] == [typed]
+    draft = only_draft(drafts_home)
+    assert load(draft)["answers"] == typed
+    assert load(draft)["meta"]["state"] == "export_failed"
 
 
-def test_failed_export_can_go_to_another_file(bank: Bank, drive: Drive, tmp_path: Path) -> None:
+def test_failed_export_can_go_to_another_file(
+    bank: Bank, drive: Drive, tmp_path: Path, drafts_home: Path
+) -> None:
     typed = example_answers(bank)
     keys = answer_keys(bank, typed) + SCORE + NO_OVERRIDE + "y" + "\x7f" * 20 + "saved.toml\r"
     run = drive(bank, keys, export=Path("gone/x.toml"))
     assert run.code == 0, run.output
     assert load(tmp_path / "saved.toml")["answers"] == typed
-    assert not list(tmp_path.rglob("*.draft*.toml"))
+    assert not list(drafts_home.glob("*.draft.toml"))  # removed once the summary was written
 
 
 # ---------------------------------------------------------------------------------------------
@@ -767,7 +785,7 @@ def test_failed_export_can_go_to_another_file(bank: Bank, drive: Drive, tmp_path
     ],
 )
 def test_ctrl_c_saves_a_draft_that_resume_completes(
-    bank: Bank, drive: Drive, tmp_path: Path, last_answered: str
+    bank: Bank, drive: Drive, tmp_path: Path, drafts_home: Path, last_answered: str
 ) -> None:
     typed = example_answers(bank)
     given = up_to(typed, last_answered)
@@ -775,22 +793,20 @@ def test_ctrl_c_saves_a_draft_that_resume_completes(
     stopped = drive(bank, answer_keys(bank, typed, stop_after=last_answered) + CTRL_C)
 
     assert stopped.code == wizard.INTERRUPTED == 130
-    drafts = list(tmp_path.glob("*.draft.toml"))
-    assert [d.name for d in drafts] == ["EX-0001.draft.toml"]
-    draft = drafts[0]
+    draft = only_draft(drafts_home)
+    assert re.fullmatch(r"EX-0001-\d{8}-\d{6}\.draft\.toml", draft.name)
     assert mode(draft) == 0o600
     assert load(draft)["answers"] == given
-    assert f"Continue with: triage interview --resume {draft.name}" in stopped.flat
+    assert load(draft)["meta"]["state"] == "interrupted"
+    assert squeezed(f"Continue with: triage interview --resume {draft}") in squeezed(stopped.output)
 
     rest = answer_keys(bank, typed, given=given)
-    resumed = drive(
-        bank, rest + SCORE + NO_OVERRIDE, resume=Path(draft.name), export=Path("resumed.toml")
-    )
+    resumed = drive(bank, rest + SCORE + NO_OVERRIDE, resume=draft, export=Path("resumed.toml"))
     assert resumed.code == 0, resumed.output
-    assert f"Resuming {draft.name}: {len(given)} answers kept." in resumed.flat
+    assert squeezed(f"Resuming {draft}: {len(given)} answers kept.") in squeezed(resumed.output)
     assert resumed.asked == [qid for qid in typed if qid not in given]
     assert not draft.exists()
-    assert f"Draft {draft.name} removed: the summary is in" in resumed.flat
+    assert squeezed(f"Draft {draft} removed: the summary is in") in squeezed(resumed.output)
 
     whole = drive(
         bank, answer_keys(bank, typed) + SCORE + NO_OVERRIDE, export=tmp_path / "whole.toml"
@@ -803,16 +819,18 @@ def test_ctrl_c_saves_a_draft_that_resume_completes(
 
 
 def test_a_resumed_draft_is_kept_when_the_summary_is_not_exported(
-    bank: Bank, drive: Drive, tmp_path: Path
+    bank: Bank, drive: Drive, drafts_home: Path
 ) -> None:
     typed = example_answers(bank)
     drive(bank, answer_keys(bank, typed, stop_after="age") + CTRL_C)
-    draft = tmp_path / "EX-0001.draft.toml"
+    draft = only_draft(drafts_home)
     rest = answer_keys(bank, typed, given=up_to(typed, "age"))
-    run = drive(bank, rest + SCORE + NO_OVERRIDE + NO_EXPORT, resume=Path(draft.name))
+    run = drive(bank, rest + SCORE + NO_OVERRIDE + NO_EXPORT, resume=draft)
     assert run.code == 0, run.output
     assert draft.exists()
-    assert f"Draft {draft.name} kept" in run.flat
+    assert load(draft)["answers"] == typed
+    assert load(draft)["meta"]["state"] == "not_exported"
+    assert squeezed(f"Draft saved: {draft}") in squeezed(run.output)
 
 
 def test_resuming_from_a_chart_summary_never_deletes_it(
@@ -840,12 +858,12 @@ def test_an_edit_that_makes_risk_imminent_shows_the_banner_at_once(
 
 
 def test_second_interruption_updates_the_same_draft(
-    bank: Bank, drive: Drive, tmp_path: Path
+    bank: Bank, drive: Drive, drafts_home: Path
 ) -> None:
     typed = example_answers(bank)
     first = up_to(typed, "age")
     drive(bank, answer_keys(bank, typed, stop_after="age") + CTRL_C)
-    draft = tmp_path / "EX-0001.draft.toml"
+    draft = only_draft(drafts_home)
 
     run = drive(
         bank,
@@ -854,36 +872,51 @@ def test_second_interruption_updates_the_same_draft(
     )
 
     assert run.code == 130
-    assert [p.name for p in tmp_path.glob("*.draft*")] == [draft.name]
+    assert only_draft(drafts_home) == draft
     assert load(draft)["answers"] == up_to(typed, "cssrs_2")
 
 
-def test_draft_goes_beside_the_export_and_never_clobbers(
-    bank: Bank, drive: Drive, tmp_path: Path
+def test_drafts_go_in_a_private_per_user_folder_and_never_clobber(
+    bank: Bank, drive: Drive, tmp_path: Path, drafts_home: Path
 ) -> None:
     typed = example_answers(bank)
+    keys = answer_keys(bank, typed, stop_after="age") + CTRL_C
     folder = tmp_path / "charts"
     folder.mkdir()
-    keys = answer_keys(bank, typed, stop_after="age") + CTRL_C
     drive(bank, keys, export=folder / "x.toml")
     drive(bank, keys, export=folder / "x.toml")
-    drafts = sorted(p.name for p in folder.iterdir())
-    assert len(drafts) == 2
-    assert re.fullmatch(r"EX-0001\.draft-\d{8}-\d{6}\.toml", drafts[0])
-    assert drafts[1] == "EX-0001.draft.toml"
-    for name in drafts:
-        assert load(folder / name)["answers"] == up_to(typed, "age")
-    assert not list(tmp_path.glob("*.toml"))
+    assert stat.S_IMODE(drafts_home.stat().st_mode) == 0o700
+    drafts = sorted(drafts_home.glob("*.draft.toml"))
+    assert len(drafts) == 2  # the same start second gets a "-2"
+    for draft in drafts:
+        assert re.fullmatch(r"EX-0001-\d{8}-\d{6}(-2)?\.draft\.toml", draft.name)
+        assert load(draft)["answers"] == up_to(typed, "age")
+    assert list(folder.iterdir()) == [] and not list(tmp_path.glob("*.toml"))
+
+
+def test_drafts_fall_back_to_the_current_folder(
+    bank: Bank, drive: Drive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "state-file"
+    blocked.write_text("", encoding="utf-8")  # a file where the folder should be
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocked))
+    typed = example_answers(bank)
+    run = drive(bank, answer_keys(bank, typed, stop_after="age") + CTRL_C)
+    assert run.code == 130
+    (draft,) = tmp_path.glob("EX-0001-*.draft.toml")
+    assert load(draft)["answers"] == up_to(typed, "age")
+    assert "no draft can be kept" not in run.output
 
 
 def test_ctrl_c_at_the_first_prompt_writes_nothing(
-    bank: Bank, drive: Drive, tmp_path: Path
+    bank: Bank, drive: Drive, tmp_path: Path, drafts_home: Path
 ) -> None:
     run = drive(bank, CTRL_C, export=tmp_path / "x.toml")
     assert run.code == 130
     assert run.asked == ["client_id"]
     assert "No answers yet: nothing saved." in run.output
     assert list(tmp_path.iterdir()) == []
+    assert list(drafts_home.iterdir()) == []
 
 
 def test_client_id_option_answers_the_first_question(
@@ -904,11 +937,11 @@ def test_client_id_option_is_validated_like_the_question(bank: Bank, drive: Driv
 
 
 def test_ctrl_d_at_a_text_prompt_keeps_the_answers_like_ctrl_c(
-    bank: Bank, drive: Drive, tmp_path: Path
+    bank: Bank, drive: Drive, drafts_home: Path
 ) -> None:
     run = drive(bank, "EX-0009" + ENTER + CTRL_D)
     assert run.code == 130
-    assert load(tmp_path / "EX-0009.draft.toml")["answers"] == {"client_id": "EX-0009"}
+    assert load(only_draft(drafts_home))["answers"] == {"client_id": "EX-0009"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -940,12 +973,97 @@ def test_draft_text_that_looks_like_markup_is_shown_as_written(
 
 
 def test_enter_alone_never_answers_a_safety_question(
-    bank: Bank, drive: Drive, tmp_path: Path
+    bank: Bank, drive: Drive, drafts_home: Path
 ) -> None:
     """The bank gives C-SSRS items no default: a stray Enter must not record "no"."""
     keys = "EX-0001" + ENTER + "40" + ENTER + ENTER + ENTER + ENTER + CTRL_C
     run = drive(bank, keys)
     assert run.code == 130
-    answers = load(tmp_path / "EX-0001.draft.toml")["answers"]
+    answers = load(only_draft(drafts_home))["answers"]
     assert "cssrs_1" not in answers
     assert answers["sex_at_birth"] == "female"
+
+
+# ---------------------------------------------------------------------------------------------
+# The write-ahead draft: phases, the override, the same file
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_draft_is_saved_after_every_answer(
+    bank: Bank, drive: Drive, drafts_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each answer is on disk before the next question is asked."""
+    typed = example_answers(bank)
+    seen: list[int] = []
+    real = ask.ask_question
+
+    def spy(question: Question, message: str, current: Value | None = None) -> Value:
+        drafts = list(drafts_home.glob("*.draft.toml"))
+        seen.append(len(load(drafts[0])["answers"]) if drafts else 0)
+        return real(question, message, current)
+
+    monkeypatch.setattr(ask, "ask_question", spy)
+    drive(bank, answer_keys(bank, typed, stop_after="phq9_2") + CTRL_C)
+    assert seen == list(range(len(up_to(typed, "phq9_2")) + 1))
+
+
+def test_an_override_before_ctrl_c_is_kept_and_resume_lands_at_the_export(
+    bank: Bank, drive: Drive, tmp_path: Path, drafts_home: Path
+) -> None:
+    typed = example_answers(bank)
+    a = assess(parse_answers(bank, typed))
+    offered = [level for level in Level if level != a.level]
+    keys = answer_keys(bank, typed) + SCORE
+    keys += override_keys(offered, Level.IOP, "client_preference", "Evenings only")
+    stopped = drive(bank, keys + CTRL_C)  # at "Export a TOML summary of this intake?"
+    assert stopped.code == 130
+    draft = only_draft(drafts_home)
+    document = load(draft)
+    assert document["meta"]["phase"] == "export"
+    assert document["override"] == {
+        "level": "iop",
+        "reason": "client_preference",
+        "note": "Evenings only",
+        "by": "JD",
+    }
+
+    resumed = drive(bank, "y" + ENTER, resume=draft)  # export: yes, to the name offered
+    assert resumed.code == 0, resumed.output
+    assert "Record a clinician override of the level?" not in resumed.prompts
+    assert "Review the answers" not in resumed.prompts
+    summary = load(tmp_path / "EX-0001.toml")
+    assert summary["override"]["level"] == "iop"
+    assert summary["override"]["note"] == "Evenings only"
+    assert summary["recommendation"]["level"] == a.level.code
+    assert not draft.exists()
+
+
+def test_ctrl_c_at_the_override_prompt_resumes_at_the_override(
+    bank: Bank, drive: Drive, drafts_home: Path
+) -> None:
+    typed = example_answers(bank)
+    drive(bank, answer_keys(bank, typed) + SCORE + CTRL_C)
+    draft = only_draft(drafts_home)
+    assert load(draft)["meta"]["phase"] == "override"
+    resumed = drive(bank, NO_OVERRIDE + NO_EXPORT, resume=draft)
+    assert resumed.code == 0, resumed.output
+    assert "Review the answers" not in resumed.prompts
+    assert resumed.prompts[0] == "Record a clinician override of the level?"
+
+
+def test_exporting_onto_the_resumed_draft_itself_keeps_the_summary(
+    bank: Bank, drive: Drive, drafts_home: Path
+) -> None:
+    """The same file under another spelling: written as the summary, then never deleted."""
+    typed = example_answers(bank)
+    drive(bank, answer_keys(bank, typed, stop_after="age") + CTRL_C)
+    draft = only_draft(drafts_home)
+    same = drafts_home / ".." / drafts_home.name / draft.name
+    rest = answer_keys(bank, typed, given=up_to(typed, "age"))
+    run = drive(bank, rest + SCORE + NO_OVERRIDE, resume=draft, export=same, force=True)
+    assert run.code == 0, run.output
+    assert draft.exists()
+    document = load(draft)
+    assert "kind" not in document["meta"]  # a summary now, not a draft
+    assert document["answers"] == typed
+    assert "removed" not in run.output

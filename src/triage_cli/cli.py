@@ -16,8 +16,11 @@ import typer
 
 from triage_cli import __version__
 from triage_cli.errors import TriageError
+from triage_cli.text import prose, shown
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from triage_cli.bank import Bank
     from triage_cli.record.stored import Stored
 
@@ -45,7 +48,7 @@ def reporting() -> Iterator[None]:
     try:
         yield
     except TriageError as error:
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(f"error: {prose(error, limit=None)}", err=True)
         raise typer.Exit(error.exit_code) from None
 
 
@@ -80,9 +83,9 @@ def questions_check(
     with reporting():
         bank = load_bank(directory)
     typer.echo(
-        f"ok: {bank.name} {bank.version}: {len(bank.questions)} questions in "
+        f"ok: {shown(bank.name)} {shown(bank.version)}: {len(bank.questions)} questions in "
         f"{len(bank.sections)} sections, {len(bank.programs)} program cards, "
-        f"{len(bank.checklist)} checklist items ({bank.directory})"
+        f"{len(bank.checklist)} checklist items ({shown(bank.directory, 300)})"
     )
 
 
@@ -108,7 +111,11 @@ def interview(
         Path | None, typer.Option(help="Write the TOML summary here at the end (0600).")
     ] = None,
     resume: Annotated[
-        Path | None, typer.Option(help="Continue an interrupted interview from its draft.")
+        str | None,
+        typer.Option(
+            metavar="DRAFT|last",
+            help="Continue an interrupted interview from its draft (last: the newest draft).",
+        ),
     ] = None,
     client_id: Annotated[
         str | None, typer.Option(help="The client's opaque record id (not a name).")
@@ -119,7 +126,8 @@ def interview(
 ) -> None:
     """Interview a caller and recommend a level of care, with reasons, program and checklist.
 
-    Needs a terminal. Ctrl-C saves a draft (exit 130); --resume continues it.
+    Needs a terminal. The draft is saved after every answer; Ctrl-C (exit 130), a hang-up
+    (129) or a shutdown (143) keeps it, and --resume continues it.
     """
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         typer.echo(
@@ -134,10 +142,87 @@ def interview(
 
     with reporting():
         bank = load_bank(questions)
+        draft = _resumed(resume) if resume is not None else None
         code = wizard.run(
-            bank, console(), client_id=client_id, resume=resume, export=export, force=force
+            bank, console(), client_id=client_id, resume=draft, export=export, force=force
         )
     raise typer.Exit(code)
+
+
+def _resumed(resume: str) -> Path:
+    """--resume PATH, or `last`: the newest draft in the drafts folder."""
+    if resume != "last":
+        return Path(resume)
+    from triage_cli.errors import InputError
+    from triage_cli.record.drafts import drafts_folder, list_drafts
+
+    drafts = list_drafts()
+    if not drafts:
+        raise InputError(f"--resume last: no drafts in {shown(drafts_folder(), 300)}")
+    return drafts[0].path
+
+
+@app.command()
+def drafts(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the list as JSON on stdout.")
+    ] = False,
+    remove: Annotated[
+        list[Path] | None, typer.Option(help="Remove this draft (repeat for several).")
+    ] = None,
+    remove_older_than: Annotated[
+        int | None,
+        typer.Option(metavar="DAYS", min=0, help="Remove drafts last saved more than DAYS ago."),
+    ] = None,
+) -> None:
+    """List saved interview drafts, newest first; remove them explicitly.
+
+    Drafts hold health information. They live in $XDG_STATE_HOME/triage-cli/drafts
+    (~/.local/state/triage-cli/drafts); a draft older than 30 days is marked stale.
+    """
+    from triage_cli.record.drafts import drafts_folder, list_drafts, remove_drafts
+
+    with reporting():
+        if remove or remove_older_than is not None:
+            for line in remove_drafts(remove or [], remove_older_than):
+                typer.echo(prose(line, None))
+            return
+        found = list_drafts()
+    if as_json:
+        import json
+
+        rows = [
+            {
+                "path": str(d.path),
+                "client_id": d.client_id,
+                "answers": d.answers,
+                "phase": d.phase,
+                "saved": d.saved.isoformat() if d.saved else None,
+                "state": d.state,
+            }
+            for d in found
+        ]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not found:
+        typer.echo(f"No drafts in {shown(drafts_folder(), 300)}.")
+        return
+    from triage_cli.record.drafts import STATES
+
+    for d in found:
+        saved = d.saved.astimezone().strftime("%Y-%m-%d %H:%M %Z") if d.saved else "?"
+        state = STATES[d.state] + (f" (process {d.holder})" if d.holder else "")
+        stale = ", stale: older than 30 days" if d.stale(_now()) else ""
+        typer.echo(
+            f"{shown(d.path, 300)}  {shown(d.client_id) or '-'}  {d.answers} answers  "
+            f"{d.phase}  saved {saved}  {state}{stale}"
+        )
+
+
+def _now() -> "datetime":
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
 
 
 @app.command()
@@ -167,7 +252,13 @@ def score(
     from triage_cli.bank import load_bank
     from triage_cli.formats import toml_summary
     from triage_cli.record.model import build_record
-    from triage_cli.record.stored import bank_warning, model_warning, recommendation_changes
+    from triage_cli.record.stored import (
+        bank_warning,
+        differences_warning,
+        model_warning,
+        recommendation_changes,
+        stored_differences,
+    )
     from triage_cli.scoring import assess
 
     with reporting():
@@ -178,16 +269,20 @@ def score(
         record = build_record(
             bank, stored.answers, assessment, override=stored.override, previous=earlier
         )
-        notes = [w for w in (bank_warning(bank, stored), model_warning(stored)) if w]
+        bank_note, model_note = bank_warning(bank, stored), model_warning(stored)
+        notes = [w for w in (bank_note, model_note) if w]
+        differences = stored_differences(stored, assessment)
         changes = recommendation_changes(stored, assessment)
         if export:
             toml_summary.write(export, record, force=force)
-    for note in notes:
-        typer.echo(f"warning: {note}", err=True)
+    for note in [*notes, differences_warning(differences)]:
+        if note:
+            typer.echo(f"warning: {prose(note, limit=None)}", err=True)
     if changes:
         typer.echo(
             "warning: the stored recommendation differs from today's scoring "
-            f"({_why_changed(notes)}): " + "; ".join(changes),
+            f"({_why_changed(bool(bank_note), bool(model_note))}): "
+            + prose("; ".join(changes), limit=None),
             err=True,
         )
     if as_json:
@@ -197,6 +292,7 @@ def score(
 
         payload = as_json(record)
         payload["stored_recommendation_matches"] = not changes if stored.recommendation else None
+        payload["stored_differences"] = [field for field, _, _ in differences]
         typer.echo(json.dumps(payload, indent=2, default=str))
     else:
         from triage_cli.render import comparison_view, console, rescore_note, result_view
@@ -208,18 +304,18 @@ def score(
         if record.comparison is not None:
             out.print(comparison_view(record.comparison))
     if export:
-        typer.echo(f"summary written: {export} (mode 0600)", err=True)
+        typer.echo(f"summary written: {shown(export, 300)} (mode 0600)", err=True)
 
 
-def _why_changed(notes: list[str]) -> str:
-    if any("clinical model" in note for note in notes):
-        return "the clinical model changed"
-    return "the question bank changed" if notes else "the rules or the question bank changed"
+def _why_changed(bank_changed: bool, model_changed: bool) -> str:
+    if model_changed:
+        return "the clinical model changed" + (" and so did the question bank" * bank_changed)
+    return "the question bank changed" if bank_changed else "the rules or the question bank changed"
 
 
 def _read_with_safety(bank: "Bank", file: Path) -> "Stored":
-    """summary.read, but invalid answers that still meet imminent risk show the crisis
-    banner before the list of problems: safety does not wait for a clean file."""
+    """toml_summary.read, but invalid answers that still meet imminent risk show the crisis
+    banner before and after the list of problems: safety does not wait for a clean file."""
     from triage_cli.answers import AnswersError
     from triage_cli.formats import toml_summary
     from triage_cli.scoring import imminent_risk
@@ -227,11 +323,16 @@ def _read_with_safety(bank: "Bank", file: Path) -> "Stored":
     try:
         return toml_summary.read(bank, file)
     except AnswersError as error:
-        if imminent_risk(error.values):
-            from triage_cli.render import console, crisis_banner
+        if not imminent_risk(error.values):
+            raise
+        from triage_cli.render import console, crisis_banner
 
-            console(stderr=True).print(crisis_banner())
-        raise
+        # the banner first, and again after the problems: nothing in them can hide it
+        err = console(stderr=True)
+        err.print(crisis_banner())
+        typer.echo(f"error: {prose(error, limit=None)}", err=True)
+        err.print(crisis_banner())
+        raise typer.Exit(error.exit_code) from None
 
 
 class Format(StrEnum):
@@ -290,7 +391,8 @@ def batch(
 @app.command()
 def template(
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to this file (default: stdout).")
+        str | None,
+        typer.Option("-o", "--output", help="Write to this file, or - (default: stdout)."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing output file.")
@@ -299,17 +401,16 @@ def template(
 ) -> None:
     """Print the batch CSV header (every answer id, in bank order) and one example row."""
     from triage_cli.bank import load_bank
-    from triage_cli.batch.template import write_template
-    from triage_cli.record.files import atomic_text
+    from triage_cli.batch.template import template_to
 
     with reporting():
         bank = load_bank(questions)
-        if output is None or str(output) == "-":
-            write_template(bank, sys.stdout)
-        else:
-            with atomic_text(output, force=force, newline="") as handle:
-                write_template(bank, handle)
+        code = template_to(bank, output, force, sys.stdout)
+    raise typer.Exit(code)
 
 
 def main() -> None:
+    from triage_cli.streams import reopen_closed
+
+    reopen_closed()  # before anything opens a file: a closed fd 0, 1 or 2 must not be reused
     app()

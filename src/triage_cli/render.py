@@ -13,12 +13,12 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from triage_cli.bank.model import Bank, ChecklistItem, Program, Question, Value
+from triage_cli.bank.model import Bank, ChecklistItem, Program, Question
 from triage_cli.record.compare import Comparison
-from triage_cli.record.model import Record, program_for
+from triage_cli.record.model import EarlyEmergency, Record
 from triage_cli.record.override import Override
 from triage_cli.scoring import RATING_NAMES, WITHDRAWAL_TEXT, Assessment, Level
-from triage_cli.scoring.rules import imminent_reasons
+from triage_cli.text import prose, shown
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -35,25 +35,26 @@ def console(*, stderr: bool = False) -> Console:
 
 def _answers_of(question: Question) -> str:
     if question.kind == "choice":
-        return ", ".join(str(c.code) for c in question.choices)
+        return ", ".join(shown(c.code) for c in question.choices)
     if question.kind == "yesno":
         return "yes, no"
     if question.kind == "integer":
         return f"{question.min}-{question.max}"
-    return question.pattern_hint or "text"
+    return prose(question.pattern_hint or "text")
 
 
 def bank_listing(bank: Bank) -> RenderableType:
     """Every section's questions with their answer codes and skip conditions."""
     parts: list[RenderableType] = [
-        Text(f"{bank.name} {bank.version}: {len(bank.questions)} questions", style="bold")
+        Text(f"{shown(bank.name)} {shown(bank.version)}: {len(bank.questions)} questions", "bold")
     ]
     for number, section in enumerate(bank.sections, 1):
         questions = bank.section_questions(section.id)
-        parts.append(Text(f"\nSection {number} of {len(bank.sections)}: {section.title}", "bold"))
+        title = shown(section.title)
+        parts.append(Text(f"\nSection {number} of {len(bank.sections)}: {title}", "bold"))
         for instrument_id in dict.fromkeys(q.instrument for q in questions if q.instrument):
             instrument = bank.instruments[instrument_id]
-            parts.append(Text(f"{instrument.name}: {instrument.stem}", style="italic"))
+            parts.append(Text(prose(f"{instrument.name}: {instrument.stem}"), style="italic"))
         table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
         table.add_column("id", no_wrap=True)
         table.add_column("question", ratio=4)
@@ -61,15 +62,17 @@ def bank_listing(bank: Bank) -> RenderableType:
         table.add_column("asked when", ratio=2, min_width=10)
         for question in questions:
             table.add_row(
-                question.id,
-                question.prompt,
+                shown(question.id),
+                prose(question.prompt),
                 _answers_of(question),
-                " and ".join(map(str, question.when)) or "always",
+                shown(" and ".join(map(str, question.when)) or "always", 300),
             )
         parts.append(table)
     if bank.instruments:
         parts.append(Text("\nInstruments", style="bold"))
-        parts.extend(Text(f"- {i.name}: {i.citation} {i.terms}") for i in bank.instruments.values())
+        parts.extend(
+            Text(prose(f"- {i.name}: {i.citation} {i.terms}")) for i in bank.instruments.values()
+        )
     return Group(*parts)
 
 
@@ -134,13 +137,15 @@ def result_view(record: Record) -> RenderableType:
     parts.append(program_card(record.program, record.adolescent_note))
     parts.append(checklist_view(record.checklist))
     parts.append(Text(DISCLAIMER, style="italic"))
+    if a.emergency:  # again, last: the screen ends with it, whatever came before
+        parts.append(crisis_banner())
     return Group(*_spaced(parts))
 
 
 def override_line(override: Override) -> Text:
     final = Level.from_code(override.level)
-    reason = override.reason_text
-    note = f": {override.note}" if override.note else ""
+    reason = shown(override.reason_text)
+    note = f": {prose(override.note, 500)}" if override.note else ""
     return Text(f"Clinician override: {final.title} [{final.code}], {reason}{note}", "bold yellow")
 
 
@@ -155,25 +160,26 @@ def override_view(record: Record) -> RenderableType:
     )
 
 
-def emergency_view(bank: Bank, answers: Mapping[str, Value]) -> RenderableType:
+def emergency_view(result: EarlyEmergency) -> RenderableType:
     """The result when the interview stops at imminent risk, before every answer is in."""
     parts: list[RenderableType] = [
         crisis_banner(),
         Text.assemble(
             ("Recommended level of care: ", "bold"),
-            (f"{Level.INPATIENT.title} [inpatient]", "bold cyan"),
+            (f"{result.level.title} [{result.level.code}]", "bold cyan"),
         ),
         Group(
             Text("Why (rules that set the level)", style="bold"),
-            _item("-", "S1 imminent-risk: " + "; ".join(imminent_reasons(answers))),
+            *(_item("-", reason) for reason in result.reasons),
         ),
         Text(
             "The interview stopped early: the other questions were not asked, so there "
             "are no ratings, scores or insurance checklist yet.",
             style="italic",
         ),
-        program_card(*program_for(bank, "inpatient", answers)),
+        program_card(result.program, result.adolescent_note),
         Text(DISCLAIMER, style="italic"),
+        crisis_banner(),  # again, last: the screen ends with it
     ]
     return Group(*_spaced(parts))
 
@@ -259,15 +265,16 @@ def program_card(program: Program, adolescent_note: str = "") -> RenderableType:
     if adolescent_note:
         rows.insert(0, ("Adolescent", adolescent_note))
     for label, value in rows:
-        table.add_row(label, value)
-    return Panel(table, title=f"Program: {program.name}", title_align="left", box=box.ROUNDED)
+        table.add_row(label, prose(value))
+    title = f"Program: {shown(program.name)}"
+    return Panel(table, title=title, title_align="left", box=box.ROUNDED)
 
 
 def checklist_view(items: tuple[ChecklistItem, ...]) -> RenderableType:
     lines: list[RenderableType] = [
         Text("Insurance checklist (before the first session)", style="bold")
     ]
-    lines.extend(_item("[ ]", item.text) for item in items)
+    lines.extend(_item("[ ]", prose(item.text)) for item in items)
     return Group(*lines)
 
 
@@ -275,10 +282,11 @@ def rescore_note(stored: Mapping[str, object], changes: list[str]) -> Renderable
     """Whether re-scoring a summary gave the recommendation it recorded."""
     if not changes:
         return Text(
-            f"Re-scored: same recommendation as stored ({stored.get('level')}).", style="green"
+            f"Re-scored: same recommendation as stored ({shown(stored.get('level'))}).",
+            style="green",
         )
     lines = [Text("Re-scored: the recommendation differs from the stored one:", style="bold red")]
-    lines.extend(_item("-", change) for change in changes)
+    lines.extend(_item("-", prose(change, None)) for change in changes)
     return Group(*lines)
 
 
@@ -286,7 +294,7 @@ def comparison_view(comparison: Comparison) -> RenderableType:
     """Earlier vs current, side by side, with the level-of-care movement in words."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("")
-    table.add_column(f"earlier ({comparison.when})", justify="right")
+    table.add_column(f"earlier ({shown(comparison.when)})", justify="right")
     table.add_column("now", justify="right")
     table.add_column("")
     for row in comparison.rows:

@@ -21,6 +21,7 @@ from triage_cli.answers.convert import (
 from triage_cli.answers.exact import compile_exact
 from triage_cli.bank.model import Bank, Condition, Question, Value, show_value
 from triage_cli.errors import TriageError
+from triage_cli.text import shown
 
 __all__ = [
     "MAX_FIELD",
@@ -152,7 +153,7 @@ def _shown(raw: object) -> str:
 def check_answers(bank: Bank, raw: Mapping[str, object]) -> tuple[dict[str, Value], list[Problem]]:
     """Typed answers and every problem found: bad values, and skip logic enforced both ways."""
     plan = _plan(bank)
-    problems = [Problem(k, "", "unknown answer id") for k in raw if k not in plan.known]
+    problems = [Problem(shown(k), "", "unknown answer id") for k in raw if k not in plan.known]
     given = [raw.get(step.id) for step in plan.steps]
     return plan.check_each(given, problems) if problems else plan.check(given)
 

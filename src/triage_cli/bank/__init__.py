@@ -29,6 +29,8 @@ from triage_cli.bank.model import (
 )
 from triage_cli.bank.schema import Asked, bank_problems
 from triage_cli.errors import BankError
+from triage_cli.nesting import TOO_DEEP, too_deep
+from triage_cli.text import shown
 
 __all__ = [
     "FILES",
@@ -64,7 +66,7 @@ def load_bank(directory: Path | str | None = None) -> Bank:
     folder = Path(directory) if directory is not None else default_bank_dir()
     if not folder.is_dir():
         what = "is not a folder" if folder.exists() else "not found"
-        raise BankError(f"question bank folder {what}: {folder}")
+        raise BankError(f"question bank folder {what}: {shown(folder, 300)}")
     raw: dict[str, dict[str, Any]] = {}
     problems: list[str] = []
     digest = hashlib.sha256()
@@ -77,7 +79,13 @@ def load_bank(directory: Path | str | None = None) -> Bank:
             problems.append(f"{name}: file missing from {folder}")
             continue
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            problems.append(f"{name}: cannot read it: {error}")
+            problems.append(f"{name}: cannot read it: {shown(error, 300)}")
+            continue
+        except RecursionError:
+            problems.append(f"{name}: {TOO_DEEP}")
+            continue
+        if too_deep(raw[name]):
+            problems.append(f"{name}: {TOO_DEEP}")
             continue
         digest.update(name.encode() + b"\0" + data + b"\0")
     if not problems:

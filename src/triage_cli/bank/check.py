@@ -20,7 +20,9 @@ from triage_cli.bank.model import (
     Question,
     Section,
 )
+from triage_cli.bank.patterns import nonlinear_reason
 from triage_cli.bank.tables import Problems
+from triage_cli.text import shown
 
 _KIND_KEYS = {
     "choice": {"choices"},
@@ -211,8 +213,14 @@ def _pattern(problems: Problems, where: str, found: dict[str, Any]) -> str | Non
         return None
     try:
         re.compile(pattern)
-    except re.error as error:
+    except (re.error, RecursionError) as error:
         problems.append(f"{where}: 'pattern' is not a valid regular expression: {error}")
+        return None
+    if reason := nonlinear_reason(pattern):
+        problems.append(
+            f"{where}: 'pattern' {shown(pattern)} is refused: {reason} (it could make "
+            "matching take minutes; see questions/README.md for the patterns allowed)"
+        )
         return None
     return pattern
 

@@ -1,22 +1,29 @@
-"""Batch scoring: CSV answers in (streamed row by row), results and a per-row error report out;
-the result row is the batch writer (an Assessment per row: no Record on the hot path)."""
+"""Batch scoring: CSV answers in (streamed row by row, rows), results and a per-row error report
+out; the result row is the batch writer (an Assessment per row: no Record on the hot path)."""
 
 from __future__ import annotations
 
 import csv
-import itertools
 import json
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from operator import itemgetter
 from typing import Any, NamedTuple, TextIO
 
 from triage_cli.answers import Answers, row_checker
 from triage_cli.bank.model import Bank
-from triage_cli.batch.io import open_input, open_outputs, progress_rows
-from triage_cli.batch.report import EMERGENCY_LISTED, BatchOptions, Report, summary
+from triage_cli.batch.io import Outputs, open_input, open_outputs, progress_rows
+from triage_cli.batch.report import (
+    EMERGENCY_LISTED,
+    BatchOptions,
+    Report,
+    stop_summary,
+    summary,
+)
+from triage_cli.batch.rows import DELIMITER_NAMES, RowFault, Rows, read_rows
+from triage_cli.batch.stops import ReadFailure, Stopped, WriteFailure, ending, signals_stop
 from triage_cli.errors import InputError
 from triage_cli.scoring import MODEL_VERSION, Assessment, assess, imminent_risk
+from triage_cli.streams import Messages, release
 
 RESULT_COLUMNS = (
     "client_id", "level", "emergency", "withdrawal_management", "composite",
@@ -24,8 +31,6 @@ RESULT_COLUMNS = (
     "phq9_total", "phq9_band", "gad7_total", "gad7_band", "auditc_total", "auditc_positive",
     "dast10_total", "dast10_band", "cssrs_risk", "rules", "flags",
 )  # fmt: skip
-DELIMITERS = (",", ";", "\t")
-DELIMITER_NAMES = {"tab": "\t", "\\t": "\t"}
 REJECTED_EMERGENCY = (
     "the valid answers meet imminent risk (rule S1): arrange a same-day emergency evaluation "
     "now; fix the other answers and score the row again"
@@ -92,69 +97,8 @@ class SeenIds:
                 self._table[slot] = mark
 
 
-def sniff_delimiter(header_line: str) -> str:
-    """The likeliest delimiter of a header line: Excel in many locales writes ';'."""
-    return max(DELIMITERS, key=header_line.count) if header_line.strip() else ","
-
-
-def read_rows(
-    source: TextIO, bank: Bank, delimiter: str | None, report: Report
-) -> Iterator[tuple[int, Sequence[str] | str]]:
-    """Check the header now (InputError if unusable), then stream, per data row,
-    (physical line, fields in bank order), or (line, problem) for a bad row."""
-    first = source.readline()
-    if not first.strip():
-        raise InputError("the input is empty: expected a header line (see `triage template`)")
-    reader = csv.reader(
-        itertools.chain([first], source), delimiter=delimiter or sniff_delimiter(first)
-    )
-    header = [name.strip().lower() for name in next(reader)]
-    ids = [q.id for q in bank.questions]
-    if not set(ids) & set(header):
-        raise InputError(
-            "the first line has none of the answer ids: not a triage answers CSV "
-            f"(expected a header like {','.join(ids[:4])},...; see `triage template`)"
-        )
-    twice = sorted({name for name in header if header.count(name) > 1 and name})
-    missing = [qid for qid in ids if qid not in header]
-    if twice or missing:
-        raise InputError(
-            "the header cannot be used",
-            [f"missing column(s): {', '.join(missing)}"] * bool(missing)
-            + [f"column(s) named twice: {', '.join(twice)}"] * bool(twice),
-        )
-    report.unknown_columns = [name for name in header if name and name not in ids]
-    if header[: len(ids)] == ids:  # the template's order: one slice instead of 60 picks
-        in_bank_order = itemgetter(slice(0, len(ids)))
-    else:
-        in_bank_order = itemgetter(*(header.index(qid) for qid in ids))
-    return _rows(reader, in_bank_order, len(header))
-
-
-def _rows(
-    reader: Any, in_bank_order: Callable[[list[str]], Sequence[str]], width: int
-) -> Iterator[tuple[int, Sequence[str] | str]]:
-    last = reader.line_num
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:  # e.g. a field over the csv module's size limit
-            yield last + 1, f"unreadable row: {error}"
-            last = reader.line_num
-            continue
-        line, last = last + 1, reader.line_num
-        if not any(fields):
-            continue  # blank lines and Excel's trailing ",,,," rows
-        if (len(fields) != width and any(fields[width:])) or len(fields) < width:
-            yield line, f"expected {width} fields (one per header column), found {len(fields)}"
-            continue
-        yield line, in_bank_order(fields)
-
-
 def score_rows(
-    rows: Iterable[tuple[int, Sequence[str] | str]],
+    rows: Iterable[tuple[int, Sequence[str] | RowFault]],
     bank: Bank,
     report: Report,
     on_result: Callable[[str, Assessment], object],
@@ -165,35 +109,54 @@ def score_rows(
     check_row = row_checker(bank)
     for line, fields in rows:
         report.rows += 1
-        if isinstance(fields, str):
-            report.rejected += 1
-            report.problems += 1
-            on_error(line, "", "(row)", fields)
+        if isinstance(fields, RowFault):
+            values: dict[str, Any] = {}
+            problems = list(fields.problems)
+            if fields.answers is not None:
+                values, found = check_row(fields.answers)
+                faulty = {field for field, _ in problems}
+                problems += [(p.field, p.text) for p in found if p.field not in faulty]
+            reject(line, values, problems, report, on_error)
             continue
-        values, problems = check_row(fields)
+        values, found = check_row(fields)
         client_id = str(values.get("client_id", ""))
-        if problems:
-            report.rejected += 1
-            report.problems += len(problems)
-            for problem in problems:
-                on_error(line, client_id, problem.field, problem.text)
-            if imminent_risk(values):  # safety does not wait for the other answers to be fixed
-                report.rejected_emergency.append(
-                    f"{client_id} (line {line})" if client_id else f"line {line}"
-                )
-                on_error(line, client_id, "(safety)", REJECTED_EMERGENCY)
+        if found:
+            reject(line, values, [(p.field, p.text) for p in found], report, on_error)
             continue
         assessment = assess(Answers(values))
-        report.scored += 1
-        report.levels[assessment.level.code] += 1
-        report.withdrawal[assessment.withdrawal_management] += 1
-        if assessment.emergency:
+        if assessment.emergency:  # first: a row counted as scored has its emergency counted
             report.emergency += 1
             if len(report.emergency_ids) < EMERGENCY_LISTED:
                 report.emergency_ids.append(client_id)
+        report.scored += 1
+        report.levels[assessment.level.code] += 1
+        report.withdrawal[assessment.withdrawal_management] += 1
         if seen.add(client_id):
             report.duplicates[client_id] += 1
         on_result(client_id, assessment)
+
+
+def reject(
+    line: int,
+    values: dict[str, Any],
+    problems: list[tuple[str, str]],
+    report: Report,
+    on_error: Callable[[int, str, str, str], None],
+) -> None:
+    """A rejected row: each problem to the error report, and the safety line if its valid
+    answers meet imminent risk (safety does not wait for the other answers to be fixed)."""
+    client_id = str(values.get("client_id", ""))
+    at_risk = bool(values) and imminent_risk(values)
+    if at_risk:  # first: a row counted as rejected has its emergency counted
+        report.rejected_emergency.append(
+            f"{client_id} (line {line})" if client_id else f"line {line}"
+        )
+    report.rejected += 1
+    report.problems += len(problems)
+    for field, text in problems:
+        on_error(line, client_id, field, text)
+    if at_risk:
+        on_error(line, client_id, "(safety)", REJECTED_EMERGENCY)
 
 
 def result_writer(out: TextIO, fmt: str) -> Callable[[str, Assessment], object]:
@@ -211,49 +174,90 @@ def result_writer(out: TextIO, fmt: str) -> Callable[[str, Assessment], object]:
 def run_batch(
     bank: Bank, options: BatchOptions, stdin: TextIO, stdout: TextIO, stderr: TextIO
 ) -> int:
-    """Score a whole input; write results and errors; return the exit code (0, or 1 if any row
-    was rejected). Raises InputError/OutputError (exit 2) before writing anything."""
-    delimiter = DELIMITER_NAMES.get(options.delimiter or "", options.delimiter)
-    if delimiter is not None and len(delimiter) != 1:
-        raise InputError(f"--delimiter must be one character (or 'tab'), not {delimiter!r}")
-    source, size = open_input(options, stdin)
+    """Score a whole input; write results and errors; return the exit code: 0, 1 if any row
+    was rejected, or for a run stopped part-way 128 + the signal (SIGINT 130, SIGHUP 129,
+    SIGTERM 143), 141 for a cut output pipe, 2 for a read or write error; every emergency
+    scored by then is named on stderr. Raises InputError/OutputError (exit 2) before
+    writing anything; a run that ends with exit 2 leaves no file."""
+    messages = Messages(stderr)  # a closed or cut stderr never stops the results
     report = Report()
-    try:
-        with source:
-            rows = read_rows(source.text, bank, delimiter, report)  # the header, before output
-            with open_outputs(options, stdout, stderr) as (results, errors):
-                write = result_writer(results.handle, options.fmt)
-                if not options.quiet and stderr.isatty():
-                    rows = progress_rows(rows, source, size, stderr)
-                score_rows(rows, bank, report, write, errors.write)
-    except UnicodeError as error:  # nothing was written: the outputs are atomic
-        where = first_undecodable_line(options.source, options.encoding)
-        reason = getattr(error, "reason", error)
-        raise InputError(
-            f"{source.name}: not {options.encoding} text{where}: {reason}. "
-            "Save it as UTF-8, or pass --encoding (e.g. --encoding latin-1)"
-        ) from None
-    stderr.write(
+    rows: Rows | None = None
+    outputs: Outputs | None = None
+    finished = False
+    with signals_stop():
+        try:
+            delimiter = DELIMITER_NAMES.get(options.delimiter or "", options.delimiter)
+            if delimiter is not None and len(delimiter) != 1:
+                raise InputError(f"--delimiter must be one character (or 'tab'), not {delimiter!r}")
+            source, size = open_input(options, stdin)
+            with source:
+                rows = read_rows(
+                    source.text,
+                    bank,
+                    delimiter,
+                    report,
+                    options.encoding,
+                    source.name,
+                    reopen=None if options.source == "-" else _reopen(options),
+                )
+                with open_outputs(options, stdout, messages) as outputs:
+                    write = result_writer(outputs.results.handle, options.fmt)
+                    scored: Iterable[tuple[int, Sequence[str] | RowFault]] = rows
+                    if not options.quiet and messages.isatty():
+                        scored = progress_rows(rows, source, size, messages)  # type: ignore[arg-type]
+                    score_rows(scored, bank, report, write, outputs.errors.write)
+                    finished = True
+                    outputs.results.handle.flush()  # a cut pipe shows here, not at exit
+        except BaseException as stop:
+            if outputs is None and not isinstance(stop, Stopped | KeyboardInterrupt):
+                raise  # nothing started: the usual exit-2 message
+            return _stopped(stop, report, rows, outputs, finished, stdout, messages)
+    messages.write(
         summary(
             report,
-            results.name,
-            errors.path if report.rejected else None,
+            outputs.results.name,
+            outputs.errors.path if report.rejected else None,
             options.quiet,
             scored_with=f"clinical model {MODEL_VERSION}, question bank '{bank.name}' "
             f"{bank.version}",
+            emptied=outputs.errors.emptied,
         )
     )
     return 1 if report.rejected else 0
 
 
-def first_undecodable_line(source: str, encoding: str) -> str:
-    """' (line N)' for the first line of a file that does not decode; '' for stdin."""
-    if source == "-":
-        return ""
-    with open(source, "rb") as raw:
-        for number, line in enumerate(raw, 1):
-            try:
-                line.decode(encoding)
-            except UnicodeError:
-                return f" (line {number})"
-    return ""
+def _stopped(
+    stop: BaseException,
+    report: Report,
+    rows: Rows | None,
+    outputs: Outputs | None,
+    finished: bool,
+    stdout: TextIO,
+    messages: Messages,
+) -> int:
+    """Say what a run that did not reach its end scored and left; its exit code."""
+    results = outputs.results.name if outputs else "<stdout>"
+    if isinstance(stop, BrokenPipeError) and outputs and outputs.results.file is None:
+        release(stdout)  # the reader of stdout is gone: no "Exception ignored" at exit
+    code, why = ending(stop, results)
+    known = isinstance(stop, Stopped | KeyboardInterrupt | OSError | ReadFailure | WriteFailure)
+    line = None if finished or rows is None else rows.line
+    left = outputs.left() if outputs else "nothing was written"
+    if rows is None or outputs is None:
+        messages.write(f"stopped {why} before any row was scored; {left}\n")
+    else:
+        messages.write(stop_summary(report, why, line, left))
+    if not known:
+        raise stop  # a TriageError (exit 2 with its message) or a bug: not a silent end
+    return code
+
+
+def _reopen(options: BatchOptions) -> Callable[[], Iterator[str]]:
+    """The input file read again from its start, split into lines as the first reading is
+    (undecodable bytes replaced: only its quote characters are counted)."""
+
+    def lines() -> Iterator[str]:
+        with open(options.source, encoding=options.encoding, errors="replace", newline="") as f:
+            yield from f
+
+    return lines

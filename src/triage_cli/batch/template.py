@@ -6,6 +6,10 @@ import csv
 from typing import TextIO
 
 from triage_cli.bank.model import Bank, Question, Value, show_value
+from triage_cli.batch.stops import CUT_PIPE
+from triage_cli.errors import OutputError
+from triage_cli.record.files import atomic_text
+from triage_cli.streams import closed_at_start, release
 
 # The template's example: a working adult with moderate depression, no safety concerns.
 EXAMPLE: dict[str, Value] = {
@@ -62,3 +66,23 @@ def write_template(bank: Bank, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(q.id for q in bank.questions)
     writer.writerow(show_value(answers[q.id]) if q.id in answers else "" for q in bank.questions)
+
+
+def template_to(bank: Bank, output: str | None, force: bool, stdout: TextIO) -> int:
+    """`triage template`: to stdout (None or '-') or to a file (atomic, 0600; a pipe or a
+    device as a stream). Returns the exit code: 0, or 141 if stdout's reader went away."""
+    if output == "":
+        raise OutputError("-o/--output is empty: give a file name, or - for stdout")
+    if output is not None and output != "-":
+        with atomic_text(output, force=force, newline="", streams=True) as handle:
+            write_template(bank, handle)
+        return 0
+    if closed_at_start(1):
+        raise OutputError("standard output is closed: give -o FILE for the template")
+    try:
+        write_template(bank, stdout)
+        stdout.flush()
+    except BrokenPipeError:
+        release(stdout)  # no "Exception ignored ... BrokenPipeError" at exit
+        return CUT_PIPE
+    return 0

@@ -11,10 +11,12 @@ from typing import Any
 from triage_cli.answers import parse_answers
 from triage_cli.bank.model import LEVELS, Bank
 from triage_cli.errors import InputError
+from triage_cli.nesting import TOO_DEEP, too_deep
 from triage_cli.record.files import write_private
 from triage_cli.record.model import Record
 from triage_cli.record.override import Override
 from triage_cli.record.stored import Stored
+from triage_cli.text import shown
 
 HEADER = (
     "# triage-cli summary: decision support, not a diagnosis.\n"
@@ -97,25 +99,31 @@ def read(bank: Bank, path: Path | str) -> Stored:
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(f"{shown(path)}: no such file") from None
     except IsADirectoryError:
-        raise InputError(f"{path} is a folder, not a TOML file") from None
+        raise InputError(f"{shown(path)} is a folder, not a TOML file") from None
     except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror}") from None
+        raise InputError(f"cannot read {shown(path)}: {error.strerror}") from None
     except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text ({error.reason})") from None
+        raise InputError(f"{shown(path)}: not UTF-8 text ({error.reason})") from None
     except tomllib.TOMLDecodeError as error:
-        raise InputError(f"{path}: not valid TOML: {error}") from None
+        raise InputError(f"{shown(path)}: not valid TOML: {shown(error, 300)}") from None
+    except RecursionError:
+        raise InputError(f"{shown(path)}: {TOO_DEEP}") from None
+    if too_deep(doc):
+        raise InputError(f"{shown(path)}: {TOO_DEEP}")
     raw = doc.get("answers")
     if not isinstance(raw, dict):
-        raise InputError(f"{path}: no [answers] table (expected answer ids and values in one)")
+        raise InputError(
+            f"{shown(path)}: no [answers] table (expected answer ids and values in one)"
+        )
     tables = {
         name: table if isinstance(table := doc.get(name), dict) else {}
         for name in ("meta", "recommendation", "ratings", "scores")
     }
     return Stored(
         path=path,
-        answers=parse_answers(bank, raw, source=str(path)),
+        answers=parse_answers(bank, raw, source=shown(path)),
         override=_override(doc.get("override"), path),
         **tables,
     )
@@ -131,5 +139,7 @@ def _override(table: object, path: Path) -> Override | None:
         else {}
     )
     if fields.get("level") not in LEVELS or not isinstance(fields.get("reason"), str):
-        raise InputError(f"{path}: [override] needs a level ({', '.join(LEVELS)}) and a reason")
+        raise InputError(
+            f"{shown(path)}: [override] needs a level ({', '.join(LEVELS)}) and a reason"
+        )
     return Override(**{k: str(v) for k, v in fields.items()})

@@ -15,6 +15,7 @@ from questionary import Choice
 
 from triage_cli.answers import converter, expected
 from triage_cli.bank import Question, Value
+from triage_cli.text import prose, shown
 
 T = TypeVar("T")
 STYLE = questionary.Style([("qmark", "bold"), ("highlighted", "bold"), ("pointer", "bold")])
@@ -22,10 +23,10 @@ STYLE = questionary.Style([("qmark", "bold"), ("highlighted", "bold"), ("pointer
 
 def choose(message: str, options: Sequence[tuple[str, T]], default: T | None = None) -> T:
     """Pick one of (label, value); the default (or the first option) is highlighted."""
-    choices = [Choice(title=label, value=value) for label, value in options]
+    choices = [Choice(title=shown(label, 300), value=value) for label, value in options]
     start = next((c for c in choices if c.value == default and default is not None), choices[0])
     return questionary.select(
-        message, choices=choices, default=start, style=STYLE, qmark=">", instruction=" "
+        prose(message), choices=choices, default=start, style=STYLE, qmark=">", instruction=" "
     ).unsafe_ask()
 
 
@@ -34,7 +35,7 @@ def confirm(message: str, default: bool | None = False) -> bool:
     questions have none), Enter does not answer: the question is asked until y or n."""
     while True:
         answer = questionary.confirm(
-            message,
+            prose(message),
             default=default,  # type: ignore[arg-type]
             instruction=None if default is not None else "(y/n) ",
             style=STYLE,
@@ -46,7 +47,7 @@ def confirm(message: str, default: bool | None = False) -> bool:
 
 def text(message: str, default: str = "", validate: Any = None) -> str:
     return questionary.text(
-        message, default=default, validate=validate, style=STYLE, qmark=">"
+        prose(message), default=default, validate=validate, style=STYLE, qmark=">"
     ).unsafe_ask()
 
 

@@ -1,16 +1,13 @@
-"""The end of an interview: a clinician's override, the export of the summary, and the draft
-that keeps an interrupted, stopped or unexported intake."""
+"""The end of an interview: a clinician's override, and the export of the summary."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
-from triage_cli.errors import OutputError, TriageError
+from triage_cli.errors import OutputError
 from triage_cli.formats import toml_summary
 from triage_cli.interview import ask
 from triage_cli.interview.state import Interview, say
-from triage_cli.record.drafts import write_draft
 from triage_cli.record.model import Record
 from triage_cli.record.override import NOTE_REQUIRED, OVERRIDE_REASONS, Override
 from triage_cli.scoring import Assessment, Level
@@ -80,32 +77,3 @@ def _writable_name(raw: str) -> bool | str:
     if not Path(name).parent.is_dir():
         return f"no folder {Path(name).parent}"
     return True
-
-
-def save_draft(interview: Interview, *, interrupted: bool = True) -> None:
-    """Keep the answers so far (0600, atomic) and say where; nothing to keep, nothing written."""
-    console = interview.console
-    if interrupted:
-        console.print("\nInterrupted.")
-    if not interview.answers:
-        console.print("No answers yet: nothing saved.")
-        return
-    path = interview.draft or draft_path(interview)
-    try:
-        write_draft(interview.bank, interview.answers, path, force=True)
-    except TriageError as error:
-        say(console, f"Could not save the draft: {error}", "red")
-        return
-    say(
-        console, f"Draft saved: {path} (mode 0600). Continue with: triage interview --resume {path}"
-    )
-
-
-def draft_path(interview: Interview) -> Path:
-    """Beside the export if one was asked for, else in the current folder; never clobbers."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    name = str(interview.answers.get("client_id") or "intake")
-    export = interview.export
-    folder = export.parent if export and export.parent.is_dir() else Path(".")
-    path = folder / f"{name}.draft.toml"
-    return path if not path.exists() else folder / f"{name}.draft-{stamp}.toml"

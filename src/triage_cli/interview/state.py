@@ -1,29 +1,41 @@
-"""One intake in progress: its answers, what the coordinator has been shown, and how to say
-things on its console."""
+"""One intake in progress: its answers, phase and override, where its draft is kept, what the
+coordinator has been shown, and how to say things on its console."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
 
 from triage_cli.bank.model import Bank, Question, Value
+from triage_cli.record.override import Override
+from triage_cli.text import prose
 
 
 @dataclass
 class Interview:
-    """One intake in progress: the answers so far and what the coordinator has been shown."""
+    """One intake in progress and what the coordinator has been shown."""
 
     bank: Bank
     console: Console
     answers: dict[str, Value] = field(default_factory=dict)
     export: Path | None = None
-    draft: Path | None = None  # the draft this interview resumed from, if any
+    phase: str = "questions"  # questions, review, override, export (record.drafts.PHASES)
+    override: Override | None = None
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    draft: Path | None = None  # the write-ahead draft (resumed, or made at the first answer)
+    draft_folder: Path | None = None  # where a new draft goes; None: nowhere can be written
+    resumed_summary: Path | None = None  # a chart summary resumed from: never deleted
+    draft_failed: bool = False  # the last save of the draft failed (said once)
     crisis_shown: bool = False
     export_failed: bool = False
     stem_shown: set[str] = field(default_factory=set)
+    locks: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)  # draft locks
+    on_terminal: bool = False  # stdin was a terminal when the interview began
 
     def unanswered(self) -> Question | None:
         """The first question the skip logic asks that has no answer yet."""
@@ -42,5 +54,7 @@ class Interview:
 
 
 def say(console: Console, message: str, style: str = "") -> None:
-    """Print plain text: paths, ids and draft contents are never read as rich markup."""
-    console.print(Text(message, style=style))
+    """Print plain text: paths, ids and draft contents are never read as rich markup, and
+    control characters in them are shown, never obeyed. A terminal that hung up is let be."""
+    with contextlib.suppress(OSError):
+        console.print(Text(prose(message, None), style=style))

@@ -1,11 +1,13 @@
 """The interactive interview: ask the bank's questions, review, score, override, export.
 
-Ctrl-C at any prompt saves the answers so far as a draft (0600) and exits 130;
-`triage interview --resume DRAFT` continues at the first unanswered question.
+The draft is saved after every answer (safekeeping.py), so Ctrl-C (130), a hang-up (129) or a
+shutdown (143) loses at most the answer being typed; `triage interview --resume DRAFT` lands
+where it stopped.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from rich.console import Console
@@ -17,13 +19,26 @@ from triage_cli.answers import Answers, converter, parse_answers
 from triage_cli.bank.model import Bank, show_value
 from triage_cli.errors import InputError
 from triage_cli.interview import ask
-from triage_cli.interview.outcome import ask_override, export_summary, save_draft
+from triage_cli.interview.outcome import ask_override, export_summary
+from triage_cli.interview.safekeeping import (
+    INTERRUPTED,
+    STOPPING,
+    Stopped,
+    checkpoint,
+    choose_folder,
+    holding,
+    keep,
+    last_resort,
+    terminal_gone,
+)
 from triage_cli.interview.state import Interview, say
 from triage_cli.record.drafts import read_draft
-from triage_cli.record.model import build_record
+from triage_cli.record.model import build_record, early_emergency
 from triage_cli.scoring import assess, imminent_risk
+from triage_cli.text import prose, shown
 
-INTERRUPTED = 130
+__all__ = ["INTERRUPTED", "run"]
+EXPORT_FAILED = 1
 
 
 def run(
@@ -35,13 +50,20 @@ def run(
     export: Path | None = None,
     force: bool = False,
 ) -> int:
-    """The whole interview; returns the exit code (0 done, 130 interrupted)."""
+    """The whole interview; returns the exit code: 0 done (exported, or kept as a draft),
+    1 the summary could not be exported, 129 hung up, 130 interrupted, 143 terminated."""
     interview = Interview(bank, console, export=export)
     if resume is not None:
-        interview.answers, notes, is_draft = read_draft(bank, resume)
-        interview.draft = resume if is_draft else None  # never delete a chart summary
+        resumed = read_draft(bank, resume)
+        interview.answers = resumed.answers
+        if resumed.is_draft:
+            interview.draft = resume
+            interview.phase, interview.override = resumed.phase, resumed.override
+            interview.started = resumed.started or interview.started
+        else:
+            interview.resumed_summary = resume  # a chart summary: never the draft, never deleted
         say(console, f"Resuming {resume}: {len(interview.answers)} answers kept.")
-        for note in notes:
+        for note in resumed.notes:
             say(console, f"  note: {note}")
     if client_id is not None:
         value, error = converter(bank.question("client_id"))(client_id)
@@ -50,36 +72,74 @@ def run(
         kept = interview.answers.setdefault("client_id", value)  # type: ignore[arg-type]
         if kept != value:
             say(console, f"  note: --client-id {value} ignored: the draft is for {kept}")
-    try:
+    choose_folder(interview)
+    with holding(interview):
+        try:
+            return steps(interview, force)
+        except Stopped as stop:
+            state, headline = STOPPING[stop.signum]
+            keep(interview, state, headline)
+            return 128 + stop.signum
+        except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
+            if terminal_gone(interview):  # the EOF of a terminal that hung up
+                keep(interview, "hung_up", "Hung up")
+                return 129
+            if not keep(interview, "interrupted", "Interrupted") and interview.answers:
+                last_resort(interview)
+            return INTERRUPTED
+
+
+def steps(interview: Interview, force: bool) -> int:
+    """Questions, review, result, override and export, from the phase the draft is in."""
+    bank, console = interview.bank, interview.console
+    if interview.phase in ("override", "export") and interview.unanswered() is None:
+        answers = parse_answers(bank, interview.answers)  # reviewed before it stopped
+    else:
+        interview.phase = "questions"
         if not (crisis_check(interview) and ask_all(interview)):
             return finish_early(interview)
         answers = review(interview)
         if answers is None:
             return finish_early(interview)
-        result = assess(answers)
-        record = build_record(bank, answers, result)
+    result = assess(answers)
+    if interview.phase == "export":  # resumed at the export: the override was recorded
+        record = build_record(bank, answers, result, override=interview.override)
         console.print(render.result_view(record))
-        override = ask_override(result)
-        if override:
-            record = build_record(bank, answers, result, override=override)
+    else:
+        interview.phase, interview.override = "override", None
+        checkpoint(interview)
+        console.print(render.result_view(build_record(bank, answers, result)))
+        interview.override = ask_override(result)
+        interview.phase = "export"
+        checkpoint(interview)
+        record = build_record(bank, answers, result, override=interview.override)
+        if interview.override:
             console.print(render.override_view(record))
-        exported = export_summary(interview, record, force)
-    except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
-        save_draft(interview)
-        return INTERRUPTED
-    if not exported and interview.export_failed:
-        save_draft(interview, interrupted=False)  # a failed export must not lose the intake
-    elif not exported and interview.draft is not None:
-        say(console, f"Draft {interview.draft} kept: the summary was not exported.")
-    elif (
-        exported
-        and interview.draft is not None
-        and interview.draft.exists()
-        and interview.draft != exported
-    ):
-        interview.draft.unlink()
-        say(console, f"Draft {interview.draft} removed: the summary is in {exported}.")
-    return 0
+    exported = export_summary(interview, record, force)
+    return finish(interview, exported)
+
+
+def finish(interview: Interview, exported: Path | None) -> int:
+    """After the export: remove the draft once the summary is safely written (never when the
+    summary is the draft itself), else keep it; 1 when the export failed."""
+    console, draft = interview.console, interview.draft
+    if exported is not None:
+        if draft is not None and draft.exists() and not _same_file(draft, exported):
+            draft.unlink()
+            say(console, f"Draft {draft} removed: the summary is in {exported}.")
+        return 0
+    state = "export_failed" if interview.export_failed else "not_exported"
+    if keep(interview, state):
+        return EXPORT_FAILED if interview.export_failed else 0
+    last_resort(interview)
+    return EXPORT_FAILED
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
 
 
 def ask_all(interview: Interview) -> bool:
@@ -94,14 +154,14 @@ def ask_all(interview: Interview) -> bool:
             shown_section = section.id
             console.print()
             console.rule(
-                Text(f"Section {number} of {len(sections)}: {section.title}"), align="left"
+                Text(f"Section {number} of {len(sections)}: {shown(section.title)}"), align="left"
             )
             if section.intro:
-                console.print(Text(section.intro, style="italic"))
+                console.print(Text(prose(section.intro), style="italic"))
         if question.instrument and question.instrument not in interview.stem_shown:
             interview.stem_shown.add(question.instrument)
             instrument = bank.instruments[question.instrument]
-            console.print(Text(f"{instrument.name}. {instrument.stem}", style="bold"))
+            console.print(Text(prose(f"{instrument.name}. {instrument.stem}"), style="bold"))
         in_section = [
             q
             for q in bank.section_questions(section.id)
@@ -110,8 +170,9 @@ def ask_all(interview: Interview) -> bool:
         position = in_section.index(question) + 1
         message = f"({position}/{len(in_section)}) {question.prompt}"
         if question.help:
-            console.print(Text(question.help, style="dim"))
+            console.print(Text(prose(question.help), style="dim"))
         interview.answers[question.id] = ask.ask_question(question, message)
+        checkpoint(interview)
         if not crisis_check(interview):
             return False
     return True
@@ -132,21 +193,26 @@ def crisis_check(interview: Interview) -> bool:
 
 def finish_early(interview: Interview) -> int:
     """The emergency result from the answers so far; the draft keeps them for later."""
-    interview.console.print(render.emergency_view(interview.bank, interview.answers))
+    early = early_emergency(interview.bank, interview.answers)
+    interview.console.print(render.emergency_view(early))
     if interview.export:
         say(
             interview.console,
             f"Not exported to {interview.export}: the interview stopped before every "
             "question was asked. Resume the draft to finish it and export.",
         )
-    save_draft(interview, interrupted=False)
-    return 0
+    if keep(interview, "emergency"):
+        return 0
+    last_resort(interview)
+    return EXPORT_FAILED
 
 
 def review(interview: Interview) -> Answers | None:
     """Show every answer by section; let the coordinator change any before scoring.
     None means: go straight to the (emergency) result."""
     bank, console = interview.bank, interview.console
+    interview.phase = "review"
+    checkpoint(interview)
     while True:
         console.print(review_table(interview))
         action = ask.choose(
@@ -165,11 +231,12 @@ def review(interview: Interview) -> Answers | None:
             continue
         question = bank.question(qid)
         if question.help:
-            console.print(Text(question.help, style="dim"))
+            console.print(Text(prose(question.help), style="dim"))
         interview.answers[qid] = ask.ask_question(
             question, question.prompt, current=interview.answers[qid]
         )
         interview.prune()
+        checkpoint(interview)
         if not (crisis_check(interview) and ask_all(interview)):
             return None
 
@@ -180,10 +247,10 @@ def review_table(interview: Interview) -> Table:
     table.add_column("section", style="bold", no_wrap=True)
     table.add_column("answers")
     for section in bank.sections:
-        shown = [
-            f"{q.id}={show_value(interview.answers[q.id])}"
+        answered = [
+            shown(f"{q.id}={show_value(interview.answers[q.id])}")
             for q in bank.section_questions(section.id)
             if q.id in interview.answers
         ]
-        table.add_row(section.title, ", ".join(shown))
+        table.add_row(shown(section.title), ", ".join(answered))
     return table

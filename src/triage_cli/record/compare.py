@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from triage_cli.errors import InputError
 from triage_cli.record.stored import Stored
 from triage_cli.scoring import RATING_NAMES, Assessment, Level, assess
+from triage_cli.text import shown
 
 INSTRUMENT_TOTALS = {
     "PHQ-9": "phq9_total",
@@ -74,8 +76,14 @@ def rows(old: Assessment, a: Assessment) -> tuple[Row, ...]:
     return tuple(found)
 
 
-def compare(previous: Stored, a: Assessment) -> Comparison:
-    """The comparison with an earlier summary, its answers re-scored by today's rules."""
+def compare(previous: Stored, a: Assessment, client_id: str) -> Comparison:
+    """The comparison with an earlier summary of the same client, its answers re-scored by
+    today's rules. Raises InputError (exit 2) for another client's summary."""
+    if previous.answers.client_id != client_id:
+        raise InputError(
+            f"{shown(previous.path.name)} is client {shown(previous.answers.client_id)}, "
+            f"not {shown(client_id)}: an assessment is compared only with the same client's"
+        )
     earlier = assess(previous.answers)
     return Comparison(
         source=previous.path.name,

@@ -14,7 +14,8 @@ from triage_cli.bank.model import Bank, ChecklistItem, Program, Value
 from triage_cli.record.compare import Comparison, compare
 from triage_cli.record.override import Override
 from triage_cli.record.stored import Stored
-from triage_cli.scoring import MODEL_VERSION, Assessment
+from triage_cli.scoring import MODEL_VERSION, Assessment, Level
+from triage_cli.scoring.rules import EMERGENCY_RULE, imminent_reasons
 
 
 @dataclass(frozen=True)
@@ -113,5 +114,24 @@ def build_record(
         adolescent_note=adolescent_note,
         checklist=checklist_for(bank, level, answers.values),
         override=override,
-        comparison=compare(previous, assessment) if previous is not None else None,
+        comparison=(
+            compare(previous, assessment, answers.client_id) if previous is not None else None
+        ),
     )
+
+
+@dataclass(frozen=True)
+class EarlyEmergency:
+    """The result when an interview stops at imminent risk before every question is asked:
+    the emergency disposition (inpatient), rule S1's reasons and the inpatient program."""
+
+    level: Level
+    reasons: tuple[str, ...]
+    program: Program
+    adolescent_note: str
+
+
+def early_emergency(bank: Bank, answers: Mapping[str, Value]) -> EarlyEmergency:
+    program, adolescent_note = program_for(bank, Level.INPATIENT.code, answers)
+    reason = f"{EMERGENCY_RULE} imminent-risk: " + "; ".join(imminent_reasons(answers))
+    return EarlyEmergency(Level.INPATIENT, (reason,), program, adolescent_note)

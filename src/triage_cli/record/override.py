@@ -19,7 +19,7 @@ OVERRIDE_REASONS = {
     "mental_health": "Mental health",
     "physical_health": "Physical health",
     "court_ordered": "Court ordered",
-    "other": "Other (see note)",
+    "other": "Other",  # with a note, required (NOTE_REQUIRED); 1.0's label too
 }
 NOTE_REQUIRED = frozenset({"other"})
 # Model 1.0's reasons: no longer offered, still read and shown with their own labels.

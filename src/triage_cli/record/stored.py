@@ -13,6 +13,7 @@ from triage_cli.answers import Answers
 from triage_cli.bank.model import Bank
 from triage_cli.record.override import Override
 from triage_cli.scoring import MODEL_VERSION, Assessment
+from triage_cli.text import shown
 
 
 @dataclass(frozen=True)
@@ -43,21 +44,23 @@ def bank_warning(bank: Bank, stored: Stored) -> str | None:
     sha = stored.meta.get("bank_sha256")
     if not sha or sha == bank.sha256:
         return None
-    name = stored.meta.get("bank_name", "?")
-    version = stored.meta.get("bank_version", "?")
+    name = shown(stored.meta.get("bank_name", "?"))
+    version = shown(stored.meta.get("bank_version", "?"))
     return (
-        f"{stored.path.name} was written with question bank '{name}' {version} "
-        f"(sha256 {str(sha)[:12]}); scoring now with '{bank.name}' {bank.version} "
-        f"(sha256 {bank.sha256[:12]})"
+        f"{shown(stored.path.name)} was written with question bank '{name}' {version} "
+        f"(sha256 {shown(str(sha)[:12])}); scoring now with '{shown(bank.name)}' "
+        f"{shown(bank.version)} (sha256 {bank.sha256[:12]})"
     )
 
 
 def model_warning(stored: Stored) -> str | None:
-    """Say so when the summary was scored with another version of the clinical model."""
-    if stored.model_version == MODEL_VERSION:
+    """Say so when the summary was scored with another version of the clinical model (an
+    [answers]-only file was never scored: nothing to say)."""
+    if stored.model_version == MODEL_VERSION or not stored.recommendation:
         return None
     return (
-        f"{stored.path.name} was scored with clinical model {stored.model_version}; "
+        f"{shown(stored.path.name)} was scored with clinical model "
+        f"{shown(stored.model_version)}; "
         f"scoring now with model {MODEL_VERSION}"
     )
 
@@ -79,8 +82,33 @@ def recommendation_changes(stored: Stored, a: Assessment) -> list[str]:
     for key, value in now.items():
         if old.get(key) == value:
             continue
-        change = f"{key}: stored {old.get(key)!r}, now {value!r}"
+        change = f"{key}: stored {shown(repr(old.get(key)))}, now {value!r}"
         if key == "flags" and stored.model_version != MODEL_VERSION:
-            change += f" (the clinical model changed: {stored.model_version} -> {MODEL_VERSION})"
+            was = shown(stored.model_version)
+            change += f" (the clinical model changed: {was} -> {MODEL_VERSION})"
         changes.append(change)
     return changes
+
+
+def stored_differences(stored: Stored, a: Assessment) -> list[tuple[str, object, object]]:
+    """Stored [scores] and [ratings] values that differ from what the answers give (a value
+    edited by hand, say R = 5): (field, stored, now), the field as 'ratings.R'."""
+    now = {
+        "scores": a.scores._asdict(),
+        "ratings": {**a.ratings._asdict(), "composite": a.composite},
+    }
+    found = []
+    for table, values in now.items():
+        kept = getattr(stored, table)
+        for key, value in values.items():
+            # by type too: a stored "5" or true is not the rating 5 or 1
+            if key in kept and (type(kept[key]), kept[key]) != (type(value), value):
+                found.append((f"{table}.{key}", kept[key], value))
+    return found
+
+
+def differences_warning(differences: list[tuple[str, object, object]]) -> str | None:
+    if not differences:
+        return None
+    listed = "; ".join(f"{f} stored {shown(repr(old))}, now {new!r}" for f, old, new in differences)
+    return f"stored values differ from what the answers give (edited by hand?): {listed}"
