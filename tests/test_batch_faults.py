@@ -723,3 +723,26 @@ def test_force_with_a_named_error_report_and_no_rejected_rows_leaves_its_header(
     assert result.exit_code == 0, result.output
     assert read_errors(small / "e.csv") == []
     assert "errors: none" in result.stderr
+
+
+def test_the_stale_temp_file_note_shows_hostile_names_escaped(tmp_path: Path) -> None:
+    """A temp file of our naming, of a process gone on this host: removed, and its name
+    (which any program could have chosen) shown escaped."""
+    gone = 4_194_303  # above any pid this machine hands out (pid_max is at most 2**22)
+    stale = tmp_path / f".\x1b[2Jx.{HOST}.{gone}.deadbeef.tmp"
+    stale.write_text("half a file", encoding="utf-8")
+    bank = load_bank()
+    ids = [q.id for q in bank.questions]
+    text = as_text(example_answers(bank))
+    source = tmp_path / "in.csv"
+    source.write_text(",".join(ids) + "\n" + ",".join(text.get(i, "") for i in ids) + "\n", "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "triage_cli", "batch", str(source)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not stale.exists()
+    assert "\x1b" not in done.stderr
+    assert ".\\x1b[2Jx." in done.stderr

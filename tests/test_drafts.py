@@ -135,3 +135,29 @@ def test_resume_last_picks_the_newest_draft(bank: Bank, drafts_home: Path) -> No
     newest = make(bank, drafts_home, "NEWER.draft.toml", 2, "hung_up", now)
     assert resumed("last") == newest
     assert resumed("some/file.toml") == Path("some/file.toml")
+
+
+def test_a_summary_named_like_a_draft_is_neither_listed_nor_removed(
+    bank: Bank, drafts_home: Path
+) -> None:
+    """An export written onto a draft's file is a chart summary now: never a draft to remove."""
+    drafts_home.mkdir(parents=True)
+    chart = drafts_home / "X-1.draft.toml"
+    chart.write_text('[meta]\ntool = "triage-cli"\n[answers]\nclient_id = "X-1"\n', "utf-8")
+    assert list_drafts() == []
+    refused = drafts("--remove", str(chart))
+    assert refused.exit_code == 2 and "is not an interview draft" in refused.output
+    old = datetime.now(UTC) - timedelta(days=90)
+    os.utime(chart, (old.timestamp(), old.timestamp()))
+    assert drafts("--remove-older-than", "1").output.strip() == "No drafts removed."
+    assert chart.exists()
+
+
+def test_hostile_text_in_a_draft_is_shown_escaped_in_the_listing(
+    bank: Bank, drafts_home: Path
+) -> None:
+    path = make(bank, drafts_home, "E.draft.toml", 1, "interrupted", datetime.now(UTC))
+    document = tomllib.loads(path.read_text(encoding="utf-8"))
+    document["meta"]["phase"] = "\x1b[2J\x1b[Hall clear"
+    path.write_text(tomli_w.dumps(document), encoding="utf-8")
+    assert "\\x1b[2J\\x1b[Hall clear" in drafts().stdout

@@ -180,9 +180,12 @@ def test_previous_of_the_same_client_is_compared(tmp_path: Path) -> None:
     [
         ("(a+)+b", "a repeat is nested inside another repeat"),
         ("(a|a)*b", "an alternation is repeated"),
-        ("a*a*b", "two repeats without an upper bound stand side by side"),
-        (r"\d+\w*", "two repeats without an upper bound stand side by side"),
-        ("x*(y?)x*", "two repeats without an upper bound stand side by side"),
+        ("a*a*b", "two repeats without an upper bound can take the same text"),
+        (r"\d+\w*", "two repeats without an upper bound can take the same text"),
+        ("x*(y?)x*", "two repeats without an upper bound can take the same text"),
+        (".*x.*x.*x.*y", "two repeats without an upper bound can take the same text"),
+        ("(.*x)(.*x)y", "two repeats without an upper bound can take the same text"),
+        (r"\d+\.?\d*", "two repeats without an upper bound can take the same text"),
         (r"(a)\1", "it uses a backreference"),
         ("(?=a)a+", "it uses lookahead or lookbehind"),
         ("(?<!b)a", "it uses lookahead or lookbehind"),
@@ -194,7 +197,16 @@ def test_patterns_that_could_backtrack_are_refused(pattern: str, reason: str) ->
 
 @pytest.mark.parametrize(
     "pattern",
-    [CLIENT_ID_PATTERN, r"^MRN-\d{6,10}$", r"[A-Z]{2}\d+", r"\w+@\w+\.\w+", "(ab)*c", "a*(b)a*"],
+    [
+        CLIENT_ID_PATTERN,
+        r"^MRN-\d{6,10}$",
+        r"[A-Z]{2}\d+",
+        r"\w+@\w+\.\w+",
+        "(ab)*c",
+        "a*(b)a*",
+        r"[^-]+-.+",
+        "x+y+",
+    ],
 )
 def test_linear_patterns_are_allowed(pattern: str) -> None:
     assert nonlinear_reason(pattern) is None
@@ -276,7 +288,26 @@ def test_a_field_over_the_size_limit_cannot_smuggle_rows_through_stdin() -> None
     assert result.exit_code == 1, result.output
     scored = [line.split(",", 1)[0] for line in result.stdout.splitlines()[1:]]
     assert scored == [*(f"OK-{n}" for n in range(5_000)), "LAST"]
-    assert "line 5002: (row): unreadable row: field larger than field limit" in result.stderr
+    assert "line 5002: (row): unreadable row (lines 5,002-5,004): field larger" in result.stderr
+
+
+def test_a_stray_quote_in_an_unquoted_field_does_not_open_quoting(tmp_path: Path) -> None:
+    """Quoting opens only at a field's start: `a"b` is a literal, as the csv module reads it.
+    Counting quotes would see an odd number and swallow the real row after the bad one, or
+    (in the other order) score a row smuggled inside the field."""
+    big = "C" * 140_000
+    inside = good_row("INJ-0").rstrip("\n")
+    smuggle = f'a"b,"{big}\n{inside}\n",1\n'  # a quoted field opened after a stray quote
+    swallow = f'X"{big}\n'  # an unquoted field with a quote in it: the record ends here
+    text = ",".join(IDS) + "\n" + smuggle + swallow + good_row("REAL-1") + good_row("LAST")
+    source = tmp_path / "in.csv"
+    source.write_text(text, encoding="utf-8")
+    result = invoke("batch", source)
+    assert_exit(result, 1)
+    assert [r["client_id"] for r in results_of(tmp_path / "in.results.csv")] == ["REAL-1", "LAST"]
+    errors = results_of(tmp_path / "in.errors.csv")
+    assert [e["line"] for e in errors] == ["2", "5"]
+    assert "(lines 2-4)" in errors[0]["problem"]
 
 
 def test_a_huge_field_over_many_lines_is_skipped_line_by_line(tmp_path: Path) -> None:
@@ -351,3 +382,31 @@ def test_the_error_report_shows_controls_in_values_escaped(tmp_path: Path) -> No
     assert error["field"] == "housing"
     assert "\x1b" not in error["problem"] and "\u202e" not in error["problem"]
     assert "castle" in error["problem"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The emergency stays visible when a later step fails
+# ---------------------------------------------------------------------------------------------
+
+
+def emergency_summary(path: Path) -> Path:
+    """Active ideation with intent (cssrs_4): rule S1, the emergency disposition."""
+    safety = {"cssrs_1": True, "cssrs_2": True, "cssrs_3": False, "cssrs_4": True}
+    return summary_file(path, **safety, cssrs_5=False)
+
+
+@pytest.mark.parametrize("failure", ["export_exists", "export_unwritable", "previous_other"])
+def test_an_emergency_is_shown_around_an_error_after_scoring(tmp_path: Path, failure: str) -> None:
+    path = emergency_summary(tmp_path / "em.toml")
+    if failure == "export_exists":
+        (tmp_path / "out.toml").write_text("x", encoding="utf-8")
+        args = ["--export", tmp_path / "out.toml"]
+    elif failure == "export_unwritable":
+        args = ["--export", "/proc/x.toml"]
+    else:
+        args = ["--previous", summary_file(tmp_path / "b.toml", "OTHER-1")]
+    result = invoke("score", path, *args)
+    assert_exit(result, 2)
+    assert result.stderr.count("EMERGENCY: imminent risk") == 2
+    assert result.stderr.index("EMERGENCY") < result.stderr.index("error:")
+    assert result.stderr.rindex("EMERGENCY") > result.stderr.index("error:")

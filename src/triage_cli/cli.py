@@ -19,8 +19,6 @@ from triage_cli.errors import TriageError
 from triage_cli.text import prose, shown
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from triage_cli.bank import Bank
     from triage_cli.record.stored import Stored
 
@@ -191,38 +189,11 @@ def drafts(
     if as_json:
         import json
 
-        rows = [
-            {
-                "path": str(d.path),
-                "client_id": d.client_id,
-                "answers": d.answers,
-                "phase": d.phase,
-                "saved": d.saved.isoformat() if d.saved else None,
-                "state": d.state,
-            }
-            for d in found
-        ]
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    if not found:
+        typer.echo(json.dumps([d.as_json() for d in found], indent=2))
+    elif not found:
         typer.echo(f"No drafts in {shown(drafts_folder(), 300)}.")
-        return
-    from triage_cli.record.drafts import STATES
-
-    for d in found:
-        saved = d.saved.astimezone().strftime("%Y-%m-%d %H:%M %Z") if d.saved else "?"
-        state = STATES[d.state] + (f" (process {d.holder})" if d.holder else "")
-        stale = ", stale: older than 30 days" if d.stale(_now()) else ""
-        typer.echo(
-            f"{shown(d.path, 300)}  {shown(d.client_id) or '-'}  {d.answers} answers  "
-            f"{d.phase}  saved {saved}  {state}{stale}"
-        )
-
-
-def _now() -> "datetime":
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)
+    for d in [] if as_json else found:
+        typer.echo(d.line())
 
 
 @app.command()
@@ -264,17 +235,18 @@ def score(
     with reporting():
         bank = load_bank(questions)
         stored = _read_with_safety(bank, file)
-        earlier = toml_summary.read(bank, previous) if previous else None
         assessment = assess(stored.answers)
-        record = build_record(
-            bank, stored.answers, assessment, override=stored.override, previous=earlier
-        )
+        with _emergency_kept(assessment.emergency):  # a later failure must not hide it
+            earlier = toml_summary.read(bank, previous) if previous else None
+            record = build_record(
+                bank, stored.answers, assessment, override=stored.override, previous=earlier
+            )
+            if export:
+                toml_summary.write(export, record, force=force)
         bank_note, model_note = bank_warning(bank, stored), model_warning(stored)
         notes = [w for w in (bank_note, model_note) if w]
         differences = stored_differences(stored, assessment)
         changes = recommendation_changes(stored, assessment)
-        if export:
-            toml_summary.write(export, record, force=force)
     for note in [*notes, differences_warning(differences)]:
         if note:
             typer.echo(f"warning: {prose(note, limit=None)}", err=True)
@@ -305,6 +277,23 @@ def score(
             out.print(comparison_view(record.comparison))
     if export:
         typer.echo(f"summary written: {shown(export, 300)} (mode 0600)", err=True)
+
+
+@contextlib.contextmanager
+def _emergency_kept(emergency: bool) -> Iterator[None]:
+    """For an emergency, an error after scoring comes between two crisis banners."""
+    try:
+        yield
+    except TriageError as error:
+        if not emergency:
+            raise
+        from triage_cli.render import console, crisis_banner
+
+        err = console(stderr=True)
+        err.print(crisis_banner())
+        typer.echo(f"error: {prose(error, limit=None)}", err=True)
+        err.print(crisis_banner())
+        raise typer.Exit(error.exit_code) from None
 
 
 def _why_changed(bank_changed: bool, model_changed: bool) -> str:

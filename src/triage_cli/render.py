@@ -152,12 +152,15 @@ def override_line(override: Override) -> Text:
 def override_view(record: Record) -> RenderableType:
     """After an override: the line, and the program card and checklist of the chosen level."""
     assert record.override is not None
-    return Group(
+    parts: list[RenderableType] = [
         override_line(record.override),
         Text(""),
         program_card(record.program, record.adolescent_note),
         checklist_view(record.checklist),
-    )
+    ]
+    if record.assessment.emergency:  # again, last: after the note typed for the override
+        parts += [Text(""), crisis_banner()]
+    return Group(*parts)
 
 
 def emergency_view(result: EarlyEmergency) -> RenderableType:

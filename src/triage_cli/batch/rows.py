@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import itertools
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -56,8 +56,9 @@ def read_rows(
         raise InputError(f"cannot read {source_name}: {error.strerror}") from None
     if not first.strip():
         raise InputError("the input is empty: expected a header line (see `triage template`)")
-    lines = Lines(itertools.chain([first], source), reopen)
-    reader = csv.reader(lines.lines, delimiter=delimiter or sniff_delimiter(first))
+    delimiter = delimiter or sniff_delimiter(first)
+    lines = Lines(itertools.chain([first], source), reopen, delimiter)
+    reader = csv.reader(lines.lines, delimiter=delimiter)
     header = [name.strip().lower() for name in next(reader)]
     ids = [q.id for q in bank.questions]
     known, given = set(ids), set(header)
@@ -88,57 +89,88 @@ def read_rows(
     return Rows(reader, lines, in_bank_order, header, (encoding, source_name, clean))
 
 
+# Where a scan of CSV text stands, as the csv module's default dialect reads it.
+START, IN_FIELD, IN_QUOTES, AFTER_QUOTE = range(4)
+
+
+def scan(text: str, state: int, delimiter: str) -> int:
+    """The state after `text`: quoting opens only at a field's start, `""` inside quotes is a
+    quote, a quote closes quoting; a newline outside quotes ends the record (state START).
+    Quoted text is skipped with str.find, so a long quoted field costs little."""
+    i, end = 0, len(text)
+    while i < end:
+        if state == IN_QUOTES:
+            j = text.find('"', i)
+            if j < 0:
+                return IN_QUOTES
+            state, i = AFTER_QUOTE, j + 1
+            continue
+        char = text[i]
+        if char == delimiter or char in "\r\n":
+            state = START
+        elif state in (AFTER_QUOTE, START):
+            state = IN_QUOTES if char == '"' else IN_FIELD
+        i += 1
+    return state
+
+
 class Lines:
     """The input's physical lines as the csv reader takes them, and a look back at them.
 
     After a field over the csv module's size limit the reader starts afresh on the next line,
     so a quoted field's remaining lines would be read as rows of their own.
-    `skip_rest_of_record` counts the quote characters of the record being read (odd: the
-    reader stopped inside quotes) and reads on, keeping nothing, to the quote that closes the
-    field. The look back costs the rows nothing: a file is opened again and read alongside,
-    only once such an error happens; a stream read once (stdin) is kept by `tee` until counted
-    (`catch_up`, every few thousand lines). A generator counting each line's quotes cost 1%
-    of batch's work.
+    `skip_rest_of_record` reads the record's lines again as the csv module reads them
+    (`scan`) and, when the reader stopped inside quotes, reads on, keeping nothing, to the
+    quote that closes the field. The look back costs the rows nothing: a file is opened again
+    and read alongside, only once such an error happens; a stream read once (stdin) is kept by
+    `tee` until passed (`catch_up`, every few thousand lines). A generator counting each
+    line's quotes cost 1% of batch's work.
     """
 
     EVERY = 4096  # stdin: how many lines the look back may keep
 
-    def __init__(self, source: Iterator[str], reopen: Callable[[], Iterator[str]] | None) -> None:
+    def __init__(
+        self, source: Iterator[str], reopen: Callable[[], Iterator[str]] | None, delimiter: str
+    ) -> None:
         if reopen is None:
             self.lines, behind = itertools.tee(source)
             self._reopen: Callable[[], Iterator[str]] = lambda: behind
         else:
             self.lines, self._reopen = source, reopen
+        self.delimiter = delimiter
         self._behind: Iterator[str] | None = None
         self._at = 0  # physical lines the look back has passed
         self.skipped = 0  # lines read past the reader's back
         self.keeps = reopen is None  # whether catch_up must let go of lines
 
-    def _pass(self, line: int) -> int:
-        """Move the look back to just after physical `line`; the quote characters passed."""
+    def _pass(self, line: int) -> Iterator[str]:
+        """Move the look back to just after physical `line`, giving the lines passed."""
         if self._behind is None:
             self._behind = self._reopen()
-        quotes = sum(text.count('"') for text in itertools.islice(self._behind, line - self._at))
-        self._at = max(self._at, line)
-        return quotes
+        count, self._at = max(0, line - self._at), max(self._at, line)
+        return itertools.islice(self._behind, count)
 
     def catch_up(self, line: int) -> None:
         """Let go of the lines up to physical `line` (the end of a record), for stdin."""
         if self.keeps and line - self._at > self.EVERY:
-            self._pass(line)
+            deque(self._pass(line), maxlen=0)
 
-    def skip_rest_of_record(self, record_start: int, now: int) -> None:
+    def skip_rest_of_record(self, record_start: int, now: int) -> int:
         """The reader stopped at physical line `now` inside the record that began after line
-        `record_start`."""
-        self._pass(record_start)
-        quotes = self._pass(now)
-        while quotes % 2:  # inside a quoted field: read on to its closing quote
+        `record_start`: read on to the record's end. Returns the record's last line."""
+        deque(self._pass(record_start), maxlen=0)
+        state = START
+        for text in self._pass(now):
+            state = scan(text, state, self.delimiter)
+        last = now
+        while state == IN_QUOTES:  # inside a quoted field: read on to its closing quote
             line = next(self.lines, None)
             if line is None:
                 break
             self.skipped += 1  # taken past the reader: not in its line_num
-            self._pass(self._at + 1)  # the look back keeps in step
-            quotes += line.count('"')
+            deque(self._pass(self._at + 1), maxlen=0)  # the look back keeps in step
+            state, last = scan(line, state, self.delimiter), last + 1
+        return last
 
 
 class Rows:
@@ -171,9 +203,10 @@ class Rows:
             except StopIteration:
                 return
             except csv.Error as error:  # e.g. a field over the csv module's size limit
-                # the record is one rejected row
-                lines.skip_rest_of_record(last, reader.line_num + lines.skipped)
-                yield last + 1, RowFault((("(row)", f"unreadable row: {error}"),))
+                # the whole record is the one rejected row
+                ended = lines.skip_rest_of_record(last, reader.line_num + lines.skipped)
+                span = f" (lines {last + 1:,}-{ended:,})" if ended > last + 1 else ""
+                yield last + 1, RowFault((("(row)", f"unreadable row{span}: {error}"),))
                 last = self.line
                 continue
             except (OSError, UnicodeError) as error:  # no row to blame: the input stops here

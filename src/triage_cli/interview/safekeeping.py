@@ -58,8 +58,14 @@ def checkpoint(interview: Interview, state: str = "in_progress") -> bool:
         if interview.draft_folder is None:
             return False
         client_id = str(interview.answers.get("client_id", ""))
-        interview.draft = new_draft_path(interview.draft_folder, client_id, interview.started)
-        with contextlib.suppress(TriageError):  # a new name: no other interview holds it
+        try:
+            interview.draft = new_draft_path(interview.draft_folder, client_id, interview.started)
+        except TriageError as error:
+            if not interview.draft_failed:
+                say(interview.console, f"warning: could not save the draft: {error}", "red")
+            interview.draft_failed = True
+            return False
+        with contextlib.suppress(TriageError):  # a name just taken: no other interview has it
             interview.locks.enter_context(locked(interview.draft))
     try:
         write_draft(

@@ -125,8 +125,12 @@ def finish(interview: Interview, exported: Path | None) -> int:
     console, draft = interview.console, interview.draft
     if exported is not None:
         if draft is not None and draft.exists() and not _same_file(draft, exported):
-            draft.unlink()
-            say(console, f"Draft {draft} removed: the summary is in {exported}.")
+            try:
+                draft.unlink()
+            except OSError as error:
+                say(console, f"Draft {draft} kept (it could not be removed: {error.strerror}).")
+            else:
+                say(console, f"Draft {draft} removed: the summary is in {exported}.")
         return 0
     state = "export_failed" if interview.export_failed else "not_exported"
     if keep(interview, state):

@@ -61,14 +61,19 @@ def writable_folder(folder: Path) -> bool:
 
 
 def new_draft_path(folder: Path, client_id: str, started: datetime) -> Path:
-    """Named by client id and start time; never an existing file's name."""
+    """Named by client id and start time, and taken (created empty, 0600, O_EXCL) so that two
+    interviews started in the same second never share one; OutputError if none can be."""
     stem = f"{client_id or 'intake'}-{started.strftime('%Y%m%d-%H%M%S')}"
-    path = folder / f"{stem}{SUFFIX}"
-    number = 1
-    while path.exists():
-        number += 1
-        path = folder / f"{stem}-{number}{SUFFIX}"
-    return path
+    for number in range(1, 1000):
+        path = folder / (f"{stem}{SUFFIX}" if number == 1 else f"{stem}-{number}{SUFFIX}")
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise OutputError(f"cannot write in {shown(folder, 300)}: {error.strerror}") from None
+        return path
+    raise OutputError(f"no free draft name for {shown(stem)} in {shown(folder, 300)}")
 
 
 def write_draft(
@@ -243,8 +248,30 @@ class DraftInfo:
     state: str  # a key of STATES; "in_progress" only while a live interview holds the lock
     holder: str | None  # that interview's process id
 
-    def stale(self, now: datetime) -> bool:
+    def stale(self, now: datetime | None = None) -> bool:
+        now = now or datetime.now(UTC)
         return self.saved is not None and now - self.saved > STALE_AFTER
+
+    def as_json(self) -> dict[str, Any]:
+        """`triage drafts --json`: path, client_id, answers, phase, saved, state."""
+        return {
+            "path": str(self.path),
+            "client_id": self.client_id,
+            "answers": self.answers,
+            "phase": self.phase,
+            "saved": self.saved.isoformat() if self.saved else None,
+            "state": self.state,
+        }
+
+    def line(self) -> str:
+        """One line of `triage drafts`: saved in local time, with its zone."""
+        saved = self.saved.astimezone().strftime("%Y-%m-%d %H:%M %Z") if self.saved else "?"
+        state = STATES[self.state] + (f" (process {shown(self.holder)})" if self.holder else "")
+        stale = ", stale: older than 30 days" if self.stale() else ""
+        return (
+            f"{shown(self.path, 300)}  {shown(self.client_id) or '-'}  {self.answers} answers  "
+            f"{shown(self.phase)}  saved {saved}  {state}{stale}"
+        )
 
 
 def list_drafts(folder: Path | None = None) -> list[DraftInfo]:
@@ -261,6 +288,8 @@ def list_drafts(folder: Path | None = None) -> list[DraftInfo]:
         except InputError:
             continue
         meta = document.get("meta") if isinstance(document.get("meta"), dict) else {}
+        if meta.get("kind") != "draft":
+            continue  # a chart summary named like a draft (exported onto one) is not a draft
         answers = document.get("answers") if isinstance(document.get("answers"), dict) else {}
         saved = meta.get("saved", meta.get("created"))
         holder = lock_holder(path)

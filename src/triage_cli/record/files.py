@@ -17,6 +17,7 @@ from typing import TextIO
 
 from triage_cli.errors import OutputError
 from triage_cli.streams import closed_at_start
+from triage_cli.text import shown
 
 HOST = re.sub(r"[^A-Za-z0-9_-]", "-", socket.gethostname()) or "localhost"
 # .NAME.HOST.PID.RANDOM.tmp: HOST has no dots, so the name is read from the right
@@ -70,12 +71,12 @@ def sweep_stale(folder: Path, notify: Notify) -> list[str]:
                 os.unlink(entry.path)
                 removed.append(entry.name)
     if removed:
-        shown = ", ".join(removed[:3]) + (
+        names = ", ".join(shown(name) for name in removed[:3]) + (
             f" and {len(removed) - 3} more" if len(removed) > 3 else ""
         )
         notify(
-            f"note: removed {len(removed)} temp file(s) left in {folder} by a run that did "
-            f"not finish: {shown}\n"
+            f"note: removed {len(removed)} temp file(s) left in {shown(folder, 300)} by a run "
+            f"that did not finish: {names}\n"
         )
     return removed
 
