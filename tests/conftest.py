@@ -55,5 +55,15 @@ def edit_bank(bank_copy: Path) -> EditBank:
     return edit
 
 
+def assert_exit(result: Any, code: int) -> None:
+    """A CliRunner result's exit code, reached on purpose: never an unhandled exception or a
+    traceback."""
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    assert "Traceback" not in result.output
+
+
 def question_table(data: dict[str, Any], qid: str) -> dict[str, Any]:
     return next(q for q in data["questions"] if q["id"] == qid)

@@ -26,7 +26,7 @@ from triage_cli.record.drafts import read_draft
 from triage_cli.record.model import build_record
 from triage_cli.scoring import assess
 
-from conftest import EditBank, question_table
+from conftest import EditBank, assert_exit, question_table
 from strategies import as_text, refill
 
 runner = CliRunner()
@@ -35,14 +35,6 @@ BANK = load_bank()
 
 def invoke(*args: object) -> Result:
     return runner.invoke(app, [*map(str, args)])
-
-
-def assert_exit(result: Result, code: int) -> None:
-    assert result.exit_code == code, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
-        result.exception
-    )
-    assert "Traceback" not in result.output
 
 
 def deep_array(depth: int) -> str:

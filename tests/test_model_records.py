@@ -23,6 +23,7 @@ from triage_cli.record import override as reasons
 from triage_cli.record.model import build_record
 from triage_cli.scoring import MODEL_VERSION, assess
 
+from conftest import assert_exit
 from strategies import as_text, refill
 
 runner = CliRunner()
@@ -43,14 +44,6 @@ def unsafe_home(client_id: str = "UH-0016") -> dict[str, Value]:
 
 def invoke(*args: object) -> Result:
     return runner.invoke(app, [*map(str, args)])
-
-
-def assert_exit(result: Result, code: int) -> None:
-    assert result.exit_code == code, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
-        result.exception
-    )
-    assert "Traceback" not in result.output
 
 
 def flat(text: str) -> str:

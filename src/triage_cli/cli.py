@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -287,13 +287,18 @@ def _emergency_kept(emergency: bool) -> Iterator[None]:
     except TriageError as error:
         if not emergency:
             raise
-        from triage_cli.render import console, crisis_banner
+        _between_banners(error)
 
-        err = console(stderr=True)
-        err.print(crisis_banner())
-        typer.echo(f"error: {prose(error, limit=None)}", err=True)
-        err.print(crisis_banner())
-        raise typer.Exit(error.exit_code) from None
+
+def _between_banners(error: TriageError) -> NoReturn:
+    """The error between two crisis banners (nothing in it can hide them); its exit code."""
+    from triage_cli.render import console, crisis_banner
+
+    err = console(stderr=True)
+    err.print(crisis_banner())
+    typer.echo(f"error: {prose(error, limit=None)}", err=True)
+    err.print(crisis_banner())
+    raise typer.Exit(error.exit_code) from None
 
 
 def _why_changed(bank_changed: bool, model_changed: bool) -> str:
@@ -314,14 +319,7 @@ def _read_with_safety(bank: "Bank", file: Path) -> "Stored":
     except AnswersError as error:
         if not imminent_risk(error.values):
             raise
-        from triage_cli.render import console, crisis_banner
-
-        # the banner first, and again after the problems: nothing in them can hide it
-        err = console(stderr=True)
-        err.print(crisis_banner())
-        typer.echo(f"error: {prose(error, limit=None)}", err=True)
-        err.print(crisis_banner())
-        raise typer.Exit(error.exit_code) from None
+        _between_banners(error)
 
 
 class Format(StrEnum):
