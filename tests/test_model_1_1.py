@@ -15,14 +15,14 @@ Rating shorthand in comments: R F C E P H G (composite = their sum).
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_clinical_spec import bank as spec_bank  # the spec tests' baseline intake
+from test_clinical_spec import make, phq9, raw
 
 from triage_cli.answers import AnswersError, parse_answers
-from triage_cli.bank import Bank, load_bank
+from triage_cli.bank import Bank
 from triage_cli.scoring import Level, assess
 
 from strategies import answer_sets, domain, refill, value_for
@@ -44,101 +44,6 @@ FLAG_ORDER = (
     "op_every_1_2_weeks",
     "op_weekly",
 )
-
-# ---------------------------------------------------------------------------------------------
-# A baseline answer set (the builder of tests/test_clinical_spec.py)
-# ---------------------------------------------------------------------------------------------
-
-# The least severe complete intake: every rating 1, composite 7, level op.
-BASE: dict[str, str] = {
-    "client_id": "A1",
-    "age": "35",
-    "sex_at_birth": "female",
-    "cssrs_1": "no",
-    "cssrs_2": "no",
-    "cssrs_6": "no",
-    "harm_others": "none",
-    **{f"phq9_{i}": "0" for i in range(1, 10)},
-    **{f"gad7_{i}": "0" for i in range(1, 8)},
-    "psychosis": "no",
-    **{f"auditc_{i}": "0" for i in range(1, 4)},
-    **{f"dast10_{i}": "no" for i in range(1, 11)},
-    "dast10_3": "yes",  # item 3 is reversed: "yes" scores 0
-    "withdrawal_now": "none",
-    "medical_unstable": "no",
-    "impair_work": "0",
-    "impair_relationships": "0",
-    "impair_selfcare": "0",
-    "housing": "stable",
-    "home_safe": "yes",
-    "stressors": "none",
-    "support": "strong",
-    "recent_discharge": "none",
-    "prior_treatment": "helped",
-    "readiness": "eager",
-    "availability": "flexible",
-    "transportation": "yes",
-    "telehealth": "yes",
-    "payer": "commercial",
-    "referral": "yes",
-}
-
-FOLLOW_UPS = {  # follow-up question -> its least severe answer when asked
-    "cssrs_3": "no",
-    "cssrs_4": "no",
-    "cssrs_5": "no",
-    "cssrs_6_recent": "no",
-    "withdrawal_complicated": "no",
-    "home_safe": "yes",
-}
-
-
-def _asked(key: str, d: dict[str, str]) -> bool:
-    """The skip logic of section 1."""
-    if key in ("cssrs_3", "cssrs_4", "cssrs_5"):
-        return d.get("cssrs_2") == "yes"
-    if key == "cssrs_6_recent":
-        return d.get("cssrs_6") == "yes"
-    if key == "withdrawal_complicated":
-        return d.get("withdrawal_now") != "none"
-    if key == "home_safe":
-        return d.get("housing") != "homeless"
-    return True
-
-
-def raw(**overrides: str) -> dict[str, str]:
-    """BASE with overrides, then the skip logic for follow-ups not overridden: an asked
-    follow-up gets its least severe answer, a skipped one is blank."""
-    d = {**BASE, **overrides}
-    for key, least in FOLLOW_UPS.items():
-        if key in overrides:
-            continue
-        if _asked(key, d):
-            d.setdefault(key, least)
-        else:
-            d[key] = ""
-    return d
-
-
-@functools.cache
-def default_bank() -> Bank:
-    return load_bank()
-
-
-def make(**overrides: str):
-    return assess(parse_answers(default_bank(), raw(**overrides), source="test"))
-
-
-def phq9(total: int, item9: int = 0) -> dict[str, str]:
-    """PHQ-9 answers with this total: items 1-8 filled with 3s from item 1, then item 9."""
-    rest = total - item9
-    assert 0 <= rest <= 24
-    items = {}
-    for i in range(1, 9):
-        items[f"phq9_{i}"] = str(min(3, rest))
-        rest -= min(3, rest)
-    items["phq9_9"] = str(item9)
-    return items
 
 
 def op_flags(assessment) -> set[str]:
@@ -481,7 +386,7 @@ def assess_random(data: st.DataObject):
     """A random valid answer set (tests/strategies.py, or a few answers off the least severe)
     with a client_id valid under 1.1 (the shared strategy may draw one starting with '.', '_'
     or '-'), and its assessment."""
-    bank = default_bank()
+    bank = spec_bank()
     answers = data.draw(st.one_of(answer_sets(bank), near_least_severe(bank)))
     answers["client_id"] = data.draw(VALID_CLIENT_ID, label="client_id")
     return answers, assess(parse_answers(bank, answers, source="test"))

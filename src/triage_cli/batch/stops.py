@@ -1,27 +1,17 @@
-"""How a batch run can end before its last row: a signal (turned into an exception, so that
-temp files are removed on the way out), a cut output pipe, a read or write error; and the exit
-code and the words for each."""
+"""How a batch run can end before its last row: a signal (Stopped, from signals.py), a cut
+output pipe, a read or write error; and the exit code and the words for each."""
 
 from __future__ import annotations
 
-import contextlib
 import signal
-import threading
-from collections.abc import Iterator
 
+from triage_cli.signals import Stopped
+
+# The signals that stop a batch run (signals.signals_stop), and how the summary names them.
 SIGNAL_NAMES = {signal.SIGINT: "Ctrl-C (SIGINT)", signal.SIGTERM: "SIGTERM"}
 if hasattr(signal, "SIGHUP"):
     SIGNAL_NAMES[signal.SIGHUP] = "a hang-up (SIGHUP)"
 CUT_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer killed by a closed pipe
-
-
-class Stopped(BaseException):
-    """A signal asked the run to stop; a BaseException like KeyboardInterrupt, so that no
-    `except Exception` on the way swallows it."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
 
 
 class ReadFailure(Exception):
@@ -37,34 +27,6 @@ class WriteFailure(Exception):
     def __init__(self, target: str, error: OSError) -> None:
         super().__init__(f"cannot write {target}: {error.strerror or error}")
         self.target, self.error = target, error
-
-
-@contextlib.contextmanager
-def signals_stop() -> Iterator[None]:
-    """While the block runs, SIGINT, SIGTERM and SIGHUP raise Stopped (once: a second signal
-    during the clean-up is ignored, so that the clean-up finishes); a signal the parent set to
-    be ignored stays ignored. Only in the main thread, where Python runs signal handlers; the
-    previous handlers come back afterwards."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    stopping = []
-
-    def stop(signum: int, _frame: object) -> None:
-        if not stopping:
-            stopping.append(signum)
-            raise Stopped(signum)
-
-    previous = {
-        number: signal.signal(number, stop)
-        for number in SIGNAL_NAMES
-        if signal.getsignal(number) is not signal.SIG_IGN  # nohup, or `&` in a script: as asked
-    }
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, signal.SIG_DFL if handler is None else handler)
 
 
 def ending(stop: BaseException, results: str) -> tuple[int, str]:

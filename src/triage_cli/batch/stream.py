@@ -20,9 +20,10 @@ from triage_cli.batch.report import (
     summary,
 )
 from triage_cli.batch.rows import DELIMITER_NAMES, RowFault, Rows, read_rows
-from triage_cli.batch.stops import ReadFailure, Stopped, WriteFailure, ending, signals_stop
+from triage_cli.batch.stops import SIGNAL_NAMES, ReadFailure, WriteFailure, ending
 from triage_cli.errors import InputError
 from triage_cli.scoring import MODEL_VERSION, Assessment, assess, imminent_risk
+from triage_cli.signals import Stopped, signals_stop
 from triage_cli.streams import Messages, release
 
 RESULT_COLUMNS = (
@@ -184,7 +185,7 @@ def run_batch(
     rows: Rows | None = None
     outputs: Outputs | None = None
     finished = False
-    with signals_stop():
+    with signals_stop(SIGNAL_NAMES):
         try:
             delimiter = DELIMITER_NAMES.get(options.delimiter or "", options.delimiter)
             if delimiter is not None and len(delimiter) != 1:

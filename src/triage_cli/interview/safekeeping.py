@@ -19,17 +19,10 @@ from triage_cli.record.drafts import (
     writable_folder,
     write_draft,
 )
+from triage_cli.signals import signals_stop
 
 INTERRUPTED = 130
 STOPPING = {signal.SIGHUP: ("hung_up", "Hung up"), signal.SIGTERM: ("terminated", "Terminated")}
-
-
-class Stopped(BaseException):
-    """SIGHUP or SIGTERM arrived: end the interview (a BaseException, like Ctrl-C)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
 
 
 def choose_folder(interview: Interview) -> None:
@@ -94,22 +87,12 @@ def holding(interview: Interview) -> Iterator[None]:
     SIGTERM raising Stopped, and the terminal's modes saved, to be restored at the end."""
     modes = _terminal_modes()
     interview.on_terminal = modes is not None
-    stopping: list[int] = []
-
-    def stop(signum: int, _frame: object) -> None:
-        if not stopping:  # once: a second signal must not cut the clean-up short
-            stopping.append(signum)
-            raise Stopped(signum)
-
-    previous = {number: signal.signal(number, stop) for number in STOPPING}
     try:
-        with interview.locks:
+        with signals_stop(STOPPING), interview.locks:
             if interview.draft is not None:  # resumed: refused if another terminal has it
                 interview.locks.enter_context(locked(interview.draft))
             yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
         _restore(modes)
 
 
@@ -178,7 +161,3 @@ def last_resort(interview: Interview) -> None:
     )
     with contextlib.suppress(OSError):
         interview.console.print(tomli_w.dumps({"answers": table}), markup=False, highlight=False)
-
-
-def exit_code_for(signum: int) -> int:
-    return 128 + signum

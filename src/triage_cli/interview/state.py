@@ -29,7 +29,6 @@ class Interview:
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     draft: Path | None = None  # the write-ahead draft (resumed, or made at the first answer)
     draft_folder: Path | None = None  # where a new draft goes; None: nowhere can be written
-    resumed_summary: Path | None = None  # a chart summary resumed from: never deleted
     draft_failed: bool = False  # the last save of the draft failed (said once)
     crisis_shown: bool = False
     export_failed: bool = False

@@ -23,7 +23,6 @@ from triage_cli.interview.outcome import ask_override, export_summary
 from triage_cli.interview.safekeeping import (
     INTERRUPTED,
     STOPPING,
-    Stopped,
     checkpoint,
     choose_folder,
     holding,
@@ -35,6 +34,7 @@ from triage_cli.interview.state import Interview, say
 from triage_cli.record.drafts import read_draft
 from triage_cli.record.model import build_record, early_emergency
 from triage_cli.scoring import assess, imminent_risk
+from triage_cli.signals import Stopped
 from triage_cli.text import prose, shown
 
 __all__ = ["INTERRUPTED", "run"]
@@ -60,8 +60,7 @@ def run(
             interview.draft = resume
             interview.phase, interview.override = resumed.phase, resumed.override
             interview.started = resumed.started or interview.started
-        else:
-            interview.resumed_summary = resume  # a chart summary: never the draft, never deleted
+        # a chart summary resumed from is never the draft (so never deleted): a new draft is made
         say(console, f"Resuming {resume}: {len(interview.answers)} answers kept.")
         for note in resumed.notes:
             say(console, f"  note: {note}")
