@@ -265,3 +265,22 @@ def test_a_draft_in_use_cannot_be_resumed_from_another_terminal(bank: Bank, tmp_
         first.close()
     assert first.exitstatus == 130
     assert load(draft)["answers"] == dict(list(typed.items())[:3])
+
+
+def test_a_terminal_that_goes_away_keeps_the_answers_and_exits_129(
+    bank: Bank, tmp_path: Path
+) -> None:
+    """The real hang-up, not a signal sent by hand: the pty's master side is closed, as when
+    a terminal window is closed; the kernel hangs up the session (SIGHUP, then EOF on reads)."""
+    typed = example_answers(bank)
+    folder = tmp_path / "state" / "triage-cli" / "drafts"
+    child = spawn(["interview"], tmp_path, tmp_path / "state")
+    answer(child, bank, typed, 5)
+    wait_saved(folder, 5)
+    os.close(child.child_fd)  # the terminal goes away
+    _, status = os.waitpid(child.pid, 0)
+    child.closed = True  # pexpect: the fd is already closed
+    assert os.waitstatus_to_exitcode(status) == 129
+    (draft,) = folder.glob("*.draft.toml")
+    assert load(draft)["answers"] == dict(list(typed.items())[:5])
+    assert load(draft)["meta"]["state"] == "hung_up"
