@@ -24,7 +24,7 @@ from triage_cli.answers.exact import generate, shared_tables
 from triage_cli.bank import FILES, Bank, default_bank_dir, load_bank
 from triage_cli.batch.template import example_answers
 from triage_cli.scoring import Assessment, Level, Ratings, assess
-from triage_cli.scoring.decision import SOURCE, _names, decide, tabulated
+from triage_cli.scoring.decision import SOURCE, decide, names_read, tabulated
 from triage_cli.scoring.facts import NOT_ASKED, Facts
 from triage_cli.scoring.instruments import score_instruments
 from triage_cli.scoring.ratings import RATINGS, environment_stress, history, inputs
@@ -160,7 +160,7 @@ def test_generated_source_has_one_line_per_rule_and_flag() -> None:
 )
 def test_a_test_reading_anything_but_facts_and_helpers_is_refused(test: str) -> None:
     with pytest.raises(ValueError, match="clinical test"):
-        _names(test)
+        names_read(test)
 
 
 def row_of(answers: dict) -> list[object]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_interview_e2e import ENTER, keys_for, prompt_pattern
+from test_interview_e2e import DOWN, ENTER, keys_for, prompt_pattern
 
 from triage_cli.bank import Bank, Value
 from triage_cli.batch.template import example_answers
@@ -284,3 +284,64 @@ def test_a_terminal_that_goes_away_keeps_the_answers_and_exits_129(
     (draft,) = folder.glob("*.draft.toml")
     assert load(draft)["answers"] == dict(list(typed.items())[:5])
     assert load(draft)["meta"]["state"] == "hung_up"
+
+
+def test_an_emergency_stopped_early_is_exported_incomplete_and_resume_finishes_it(
+    bank: Bank, tmp_path: Path
+) -> None:
+    """Intent (cssrs_4) after cssrs_2: the banner, straight to the result, export; `score`
+    of that file shows the emergency and exits 1; --resume of it finishes the intake."""
+    typed = example_answers(bank) | {"cssrs_1": True, "cssrs_2": True, "cssrs_3": False}
+    typed = {**typed, "cssrs_4": True, "cssrs_5": False}
+    typed = {q.id: typed[q.id] for q in bank.questions if q.id in typed}  # bank order
+    upto = list(typed).index("cssrs_4") + 1
+    state = tmp_path / "state"
+    child = spawn(["interview"], tmp_path, state)
+    try:
+        answer(child, bank, typed, upto)
+        child.expect("EMERGENCY: imminent risk")
+        child.expect("go straight to the result")
+        child.send(DOWN + ENTER)
+        child.expect("INCOMPLETE")
+        child.expect("Export a TOML summary of this incomplete intake")
+        child.send("y")
+        child.expect("File")
+        child.send(ENTER)
+        child.expect("Summary written: EX-0001.incomplete.toml")
+        child.expect("Draft saved")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0, child.before
+    record = tmp_path / "EX-0001.incomplete.toml"
+    assert load(record)["meta"]["complete"] is False
+
+    scored = subprocess.run(
+        [str(TRIAGE), "score", str(record)], capture_output=True, text=True, env=environment(state)
+    )
+    assert scored.returncode == 1
+    assert scored.stdout.lstrip().startswith("┏━ EMERGENCY: imminent risk")
+    assert "Not answered yet" in scored.stdout and "cssrs_5" in scored.stdout
+
+    resumed = spawn(["interview", "--resume", str(record)], tmp_path, state)
+    try:
+        resumed.expect("continuing its draft")
+        resumed.expect("go straight to the result")  # the banner again, before going on
+        resumed.send(ENTER)
+        answer(resumed, bank, typed, start=upto)
+        resumed.expect("Review the answers")
+        resumed.send(ENTER)
+        resumed.expect("Record a clinician override")
+        resumed.send("n")
+        resumed.expect("Export a TOML summary of this intake")
+        resumed.send("y")
+        resumed.expect("File")
+        resumed.send(ENTER)
+        resumed.expect(pexpect.EOF)
+    finally:
+        resumed.close()
+    assert resumed.exitstatus == 0, resumed.before
+    complete = load(tmp_path / "EX-0001.toml")
+    assert complete["meta"]["complete"] is True and complete["answers"] == typed
+    assert load(record)["meta"]["complete"] is False  # beside it, not over it
+    assert not list((state / "triage-cli" / "drafts").glob("*.draft.toml"))

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from triage_cli.answers import parse_answers
+from triage_cli.answers.partial import parse_partial
 from triage_cli.bank import Value, load_bank
 from triage_cli.batch.template import example_answers
 from triage_cli.errors import InputError
 from triage_cli.formats import toml_summary
-from triage_cli.record.model import build_record, checklist_for, early_emergency
+from triage_cli.record.model import assessment_of, build_record, checklist_for
 from triage_cli.record.override import Override
 from triage_cli.scoring import assess
 
@@ -90,8 +91,15 @@ def test_another_clients_summary_is_refused(tmp_path: Path) -> None:
         record_of(example_answers(BANK), previous=toml_summary.read(BANK, path))
 
 
-def test_an_early_emergency_is_inpatient_with_s1s_reasons() -> None:
-    early = early_emergency(BANK, {"client_id": "X", "age": 40, "harm_others": "plan_or_intent"})
-    assert early.level.code == "inpatient"
-    assert early.reasons == ("S1 imminent-risk: harm_others = plan_or_intent",)
-    assert early.program == BANK.programs["inpatient"]
+def test_an_early_emergency_is_an_incomplete_inpatient_record_with_s1s_reasons() -> None:
+    answers = parse_partial(BANK, {"client_id": "X", "age": 40, "harm_others": "plan_or_intent"})
+    record = build_record(BANK, answers, assessment_of(answers))
+    assert not record.complete
+    assert record.level == "inpatient" and record.assessment.emergency is True
+    assert record.assessment.reasons == ("S1 imminent-risk: harm_others = plan_or_intent",)
+    assert record.program == BANK.programs["inpatient"]
+    assert record.not_answered[:3] == ("sex_at_birth", "cssrs_1", "cssrs_2")
+    assert record.recommendation["level"] == "inpatient" and "withdrawal_management" not in (
+        record.recommendation
+    )
+    assert record.ratings == {"R": 5}

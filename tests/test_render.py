@@ -12,9 +12,10 @@ from rich.console import Console, RenderableType
 
 from triage_cli import render
 from triage_cli.answers import parse_answers
+from triage_cli.answers.partial import parse_partial
 from triage_cli.bank import Bank, Value
 from triage_cli.batch.template import example_answers
-from triage_cli.record.model import Record, build_record, checklist_for, early_emergency
+from triage_cli.record.model import Record, assessment_of, build_record, checklist_for
 from triage_cli.record.override import Override
 from triage_cli.scoring import Assessment, assess
 
@@ -181,7 +182,7 @@ def test_emergency_result_leads_with_the_crisis_banner(bank: Bank) -> None:
     assert lines[-1].startswith("┗")
 
 
-def test_early_emergency_result_says_the_interview_stopped(bank: Bank) -> None:
+def test_early_emergency_result_is_the_incomplete_record(bank: Bank) -> None:
     """The wizard's result when the coordinator goes straight to it at imminent risk."""
     so_far: dict[str, Value] = {
         "client_id": "EX-1",
@@ -189,20 +190,25 @@ def test_early_emergency_result_says_the_interview_stopped(bank: Bank) -> None:
         "sex_at_birth": "male",
         "harm_others": "plan_or_intent",
     }
-    text = shown(render.emergency_view(early_emergency(bank, so_far)))
+    answers = parse_partial(bank, so_far)
+    text = shown(render.result_view(build_record(bank, answers, assessment_of(answers))))
     lines = text.splitlines()
     assert lines[0].startswith("┏━ EMERGENCY: imminent risk ━")
     assert line_numbers(text, *render.CRISIS_LINES) == [1, 2, 3, 4]
     in_order(
         flat(text),
+        "INCOMPLETE:",
+        "not answered",
         "Recommended level of care: Inpatient / emergency care [inpatient]",
         "- S1 imminent-risk: harm_others = plan_or_intent",
-        "The interview stopped early",
+        "R Risk of harm",
+        "F Functional status not determined",
+        "PHQ-9 (depression) not determined",
         "Program: Inpatient hospital care",
+        CHECKLIST,
+        "Not answered yet cssrs_1, cssrs_2, cssrs_6",
         flat(render.DISCLAIMER),
     )
-    assert CHECKLIST not in text
-    assert "Ratings" not in text
     assert max(map(len, lines)) <= WIDTH
 
 

@@ -39,6 +39,7 @@ DATA = Path(__file__).parent / "data" / "summary"
 RATING_LETTERS = ("R", "F", "C", "E", "P", "H", "G")
 JSON_KEYS = {
     "client_id",
+    "complete",
     "model_version",
     "level",
     "level_name",

@@ -39,6 +39,7 @@ SCORE, NO_OVERRIDE, NO_EXPORT = ENTER, "n", "n"
 CHANGE_AN_ANSWER = DOWN + ENTER
 CONTINUE, STRAIGHT_TO_RESULT = ENTER, DOWN + ENTER
 CRISIS_PROMPT = "Imminent risk. Continue the interview, or go straight to the result?"
+EARLY_EXPORT = "Export a TOML summary of this incomplete intake (the emergency so far)?"
 SAFETY_NO: dict[str, Value] = {
     "cssrs_1": False,
     "cssrs_2": False,
@@ -538,20 +539,23 @@ def test_going_straight_to_the_result_gives_inpatient_and_keeps_a_draft(
     typed = with_safety(bank, TRIGGERS[trigger])
     given = up_to(typed, trigger)
 
-    run = drive(bank, answer_keys(bank, typed, stop_after=trigger) + STRAIGHT_TO_RESULT)
+    keys = answer_keys(bank, typed, stop_after=trigger) + STRAIGHT_TO_RESULT + NO_EXPORT
+    run = drive(bank, keys)
 
     assert run.code == 0, run.output
     assert run.asked == list(given)
-    assert run.prompts[-1] == CRISIS_PROMPT  # no review, override or export offer
+    assert run.prompts[-2:] == [CRISIS_PROMPT, EARLY_EXPORT]  # no review or override
     positions(
         run.flat,
         "EMERGENCY: imminent risk",
         "Do not leave the person alone",
+        "INCOMPLETE:",
         "Recommended level of care: Inpatient / emergency care [inpatient]",
         f"S1 imminent-risk: {trigger} = {show_value(typed[trigger])}"
         if trigger == "harm_others"
         else f"S1 imminent-risk: C-SSRS risk high ({trigger} = yes)",
         f"Program: {bank.programs['inpatient'].name}",
+        "Not answered yet",
         flat(render.DISCLAIMER),
     )
     # The banner is printed three times: mid-interview, leading and closing the early result.
@@ -562,6 +566,44 @@ def test_going_straight_to_the_result_gives_inpatient_and_keeps_a_draft(
     assert load(draft)["answers"] == given
     assert load(draft)["meta"]["state"] == "emergency"
     assert list(tmp_path.iterdir()) == []  # nothing in the current folder
+
+
+def test_the_emergency_so_far_is_exported_as_an_incomplete_record_and_resume_finishes_it(
+    bank: Bank, drive: Drive, tmp_path: Path, drafts_home: Path
+) -> None:
+    """Intent (cssrs_4) after active ideation: banner, straight to the result, export; the
+    record is incomplete, the draft stays, and --resume of the record finishes the intake
+    beside it."""
+    typed = with_safety(bank, TRIGGERS["cssrs_4"] | {"cssrs_5": False})
+    given = up_to(typed, "cssrs_4")
+    keys = answer_keys(bank, typed, stop_after="cssrs_4") + STRAIGHT_TO_RESULT + "y" + ENTER
+    early = drive(bank, keys)
+    assert early.code == 0, early.output
+    record = tmp_path / "EX-0001.incomplete.toml"
+    assert squeezed(f"Summary written: {record.name}") in squeezed(early.output)
+    assert mode(record) == 0o600
+    stored = load(record)
+    assert stored["meta"]["complete"] is False
+    assert stored["meta"]["not_answered"][:2] == ["cssrs_5", "cssrs_6"]
+    assert "cssrs_6_recent" not in stored["meta"]["not_answered"]  # asked only if cssrs_6 = yes
+    assert stored["meta"]["assessed"].tzinfo is not None
+    assert stored["answers"] == given
+    assert stored["recommendation"]["level"] == "inpatient"
+    assert stored["recommendation"]["emergency"] is True
+    assert stored["recommendation"]["rules"] == ["S1"]
+    assert stored["scores"] == {"cssrs_risk": "high"} and stored["ratings"] == {"R": 5}
+    draft = only_draft(drafts_home)
+    assert load(draft)["meta"]["state"] == "emergency"  # kept until the intake is finished
+
+    rest = answer_keys(bank, typed, given=given)
+    finished = drive(bank, CONTINUE + rest + SCORE + NO_OVERRIDE + "y" + ENTER, resume=record)
+    assert finished.code == 0, finished.output
+    assert "continuing its draft" in finished.flat
+    assert finished.asked == [qid for qid in typed if qid not in given]
+    complete = load(tmp_path / "EX-0001.toml")
+    assert complete["meta"]["complete"] is True and complete["answers"] == typed
+    assert load(record) == stored  # never written over
+    assert not draft.exists()  # the interview is finished: its draft goes
 
 
 def test_going_straight_to_the_result_after_an_edit_at_the_review(
@@ -851,7 +893,7 @@ def test_an_edit_that_makes_risk_imminent_shows_the_banner_at_once(
 ) -> None:
     typed = example_answers(bank)
     keys = answer_keys(bank, typed) + edit_keys(bank, typed, "harm_others", "plan_or_intent")
-    run = drive(bank, keys + STRAIGHT_TO_RESULT)
+    run = drive(bank, keys + STRAIGHT_TO_RESULT + NO_EXPORT)
     assert run.code == 0, run.output
     assert CRISIS_PROMPT in run.prompts
     assert "S1 imminent-risk: harm_others = plan_or_intent" in run.flat

@@ -213,16 +213,25 @@ def score(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing export file.")
     ] = False,
+    assessed: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATETIME",
+            help="When the answers were taken, for a file that does not say (ISO 8601; "
+            "local time unless a zone is given).",
+        ),
+    ] = None,
     questions: BankDir = None,
 ) -> None:
     """Re-score a TOML summary (or [answers] file) and show the result screen.
 
     Exit 0 when scored (a changed recommendation is a warning), 1 when the answers are
-    invalid (every problem listed), 2 when the file cannot be read.
+    invalid (every problem listed) or the record is incomplete (what its answers determine
+    is shown), 2 when the file cannot be read.
     """
     from triage_cli.bank import load_bank
     from triage_cli.formats import toml_summary
-    from triage_cli.record.model import build_record
+    from triage_cli.record.model import assessed_time, assessment_of, build_record
     from triage_cli.record.stored import (
         bank_warning,
         differences_warning,
@@ -230,23 +239,29 @@ def score(
         recommendation_changes,
         stored_differences,
     )
-    from triage_cli.scoring import assess
 
     with reporting():
         bank = load_bank(questions)
         stored = _read_with_safety(bank, file)
-        assessment = assess(stored.answers)
-        with _emergency_kept(assessment.emergency):  # a later failure must not hide it
+        assessment = assessment_of(stored.answers)
+        with _emergency_kept(bool(assessment.emergency)):  # a later failure must not hide it
+            when = assessed_time(stored.assessed, assessed)
             earlier = toml_summary.read(bank, previous) if previous else None
             record = build_record(
-                bank, stored.answers, assessment, override=stored.override, previous=earlier
+                bank,
+                stored.answers,
+                assessment,
+                override=stored.override,
+                previous=earlier,
+                assessed=when,
+                started=stored.started,
             )
             if export:
                 toml_summary.write(export, record, force=force)
         bank_note, model_note = bank_warning(bank, stored), model_warning(stored)
         notes = [w for w in (bank_note, model_note) if w]
-        differences = stored_differences(stored, assessment)
-        changes = recommendation_changes(stored, assessment)
+        differences = stored_differences(stored, record.scores, record.ratings)
+        changes = recommendation_changes(stored, record.recommendation)
     for note in [*notes, differences_warning(differences)]:
         if note:
             typer.echo(f"warning: {prose(note, limit=None)}", err=True)
@@ -277,6 +292,13 @@ def score(
             out.print(comparison_view(record.comparison))
     if export:
         typer.echo(f"summary written: {shown(export, 300)} (mode 0600)", err=True)
+    if not record.complete:
+        count = len(record.not_answered)
+        typer.echo(
+            f"incomplete: {count} question{'s' * (count != 1)} not answered (listed above); exit 1",
+            err=True,
+        )
+        raise typer.Exit(1)
 
 
 @contextlib.contextmanager

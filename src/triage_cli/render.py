@@ -9,16 +9,18 @@ from collections.abc import Mapping
 
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from triage_cli.bank.model import Bank, ChecklistItem, Program, Question
 from triage_cli.record.compare import Comparison
-from triage_cli.record.model import EarlyEmergency, Record
+from triage_cli.record.model import Record
 from triage_cli.record.override import Override
 from triage_cli.scoring import RATING_NAMES, WITHDRAWAL_TEXT, Assessment, Level
-from triage_cli.text import prose, shown
+from triage_cli.scoring.partial import Partial
+from triage_cli.text import local_time, prose, shown
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -105,19 +107,25 @@ def _bar(value: int) -> str:
 
 
 def result_view(record: Record) -> RenderableType:
-    """The whole result screen, in the order a coordinator reads it out."""
+    """The whole result screen, in the order a coordinator reads it out. An incomplete
+    record shows what its answers determine, and which questions are still to be asked."""
     a, override = record.assessment, record.override
     parts: list[RenderableType] = []
     if a.emergency:
         parts.append(crisis_banner())
-    headline = Text.assemble(
-        ("Recommended level of care: ", "bold"),
-        (f"{a.level.title} [{a.level.code}]", "bold cyan"),
+    if not record.complete:
+        parts.append(_incomplete_note(record))
+    level = (
+        (f"{a.level.title} [{a.level.code}]", "bold cyan")
+        if a.level is not None
+        else ("not determined: the answers so far do not fix it", "bold yellow")
     )
-    parts.append(headline)
+    parts.append(Text.assemble(("Recommended level of care: ", "bold"), level))
+    if record.meta.assessed is not None:
+        parts.append(Text(f"Assessed {local_time(record.meta.assessed)}", style="dim"))
     if override:
         parts.append(override_line(override))
-    if a.withdrawal_management != "none":
+    if a.withdrawal_management not in (None, "none"):
         parts.append(
             Text(
                 f"Withdrawal: {WITHDRAWAL_TEXT[a.withdrawal_management]} ({a.withdrawal_reason})",
@@ -125,8 +133,8 @@ def result_view(record: Record) -> RenderableType:
             )
         )
     parts.append(_reasons(a))
-    parts.append(_ratings(a))
-    parts.append(_scores(a))
+    parts.append(_ratings(record))
+    parts.append(_scores(record.scores))
     if a.flags:
         parts.append(
             Group(
@@ -134,12 +142,31 @@ def result_view(record: Record) -> RenderableType:
                 *(_item("!", f.text) for f in a.flags),
             )
         )
-    parts.append(program_card(record.program, record.adolescent_note))
-    parts.append(checklist_view(record.checklist))
+    if record.program is not None:
+        parts.append(program_card(record.program, record.adolescent_note))
+    if record.level is not None:
+        parts.append(checklist_view(record.checklist))
+    if not record.complete:
+        listed = ", ".join(record.not_answered) or "none"
+        parts.append(
+            Group(
+                Text("Not answered yet", style="bold"),
+                Padding(Text(listed, style="yellow"), (0, 0, 0, 2)),
+            )
+        )
     parts.append(Text(DISCLAIMER, style="italic"))
     if a.emergency:  # again, last: the screen ends with it, whatever came before
         parts.append(crisis_banner())
     return Group(*_spaced(parts))
+
+
+def _incomplete_note(record: Record) -> Text:
+    count = len(record.not_answered)
+    return Text(
+        f"INCOMPLETE: {count} question{'s' * (count != 1)} not answered. Only what the "
+        "answers given determine is shown; finish the intake for the rest.",
+        style="bold yellow",
+    )
 
 
 def override_line(override: Override) -> Text:
@@ -163,30 +190,6 @@ def override_view(record: Record) -> RenderableType:
     return Group(*parts)
 
 
-def emergency_view(result: EarlyEmergency) -> RenderableType:
-    """The result when the interview stops at imminent risk, before every answer is in."""
-    parts: list[RenderableType] = [
-        crisis_banner(),
-        Text.assemble(
-            ("Recommended level of care: ", "bold"),
-            (f"{result.level.title} [{result.level.code}]", "bold cyan"),
-        ),
-        Group(
-            Text("Why (rules that set the level)", style="bold"),
-            *(_item("-", reason) for reason in result.reasons),
-        ),
-        Text(
-            "The interview stopped early: the other questions were not asked, so there "
-            "are no ratings, scores or insurance checklist yet.",
-            style="italic",
-        ),
-        program_card(result.program, result.adolescent_note),
-        Text(DISCLAIMER, style="italic"),
-        crisis_banner(),  # again, last: the screen ends with it
-    ]
-    return Group(*_spaced(parts))
-
-
 def _spaced(parts: list[RenderableType]) -> list[RenderableType]:
     spaced: list[RenderableType] = []
     for part in parts:
@@ -203,8 +206,12 @@ def _item(mark: str, text: str) -> Table:
     return grid
 
 
-def _reasons(a: Assessment) -> RenderableType:
-    lines: list[RenderableType] = [Text("Why (rules that set the level)", style="bold")]
+def _reasons(a: Assessment | Partial) -> RenderableType:
+    if a.level is None:  # incomplete: no level, but rules may already apply
+        lines: list[RenderableType] = [Text("Rules that already apply", style="bold")]
+        lines.extend(_item("-", reason) for reason in a.also_considered)
+        return Group(*lines) if a.also_considered else Text("No rule applies yet.", "dim")
+    lines = [Text("Why (rules that set the level)", style="bold")]
     lines.extend(_item("-", reason) for reason in a.reasons)
     if a.also_considered:
         lines.append(Text("Also considered (proposed a lower level)", style="bold"))
@@ -212,38 +219,55 @@ def _reasons(a: Assessment) -> RenderableType:
     return Group(*lines)
 
 
-def _ratings(a: Assessment) -> RenderableType:
+def _ratings(record: Record) -> RenderableType:
     """A small bar chart: name, bar, value, then (wrapped) the answers that set it."""
+    a, ratings = record.assessment, record.ratings
     table = Table.grid(padding=(0, 2))  # a grid lays out the same on every rich version
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True)
     table.add_column(style="dim", ratio=1)
-    for letter, value in a.ratings.items():
-        table.add_row(
-            f"  {letter} {RATING_NAMES[letter]}", f"{_bar(value)} {value}", a.rating_why[letter]
-        )
-    title = Text(f"Ratings (1-5; composite {a.composite} of 35)", style="bold")
+    for letter, name in RATING_NAMES.items():
+        if letter in ratings:
+            value = ratings[letter]
+            table.add_row(f"  {letter} {name}", f"{_bar(value)} {value}", a.rating_why[letter])
+        else:
+            table.add_row(f"  {letter} {name}", "not determined", "")
+    composite = ratings.get("composite")
+    total = "not determined" if composite is None else f"{composite} of 35"
+    title = Text(f"Ratings (1-5; composite {total})", style="bold")
     return Group(title, table)
 
 
-def _scores(a: Assessment) -> RenderableType:
-    s = a.scores
-    alcohol = "positive" if s.auditc_positive else "negative"
-    if s.auditc_high:
-        alcohol += ", high"
-    rows = (
-        ("PHQ-9 (depression)", f"{s.phq9_total}/27", s.phq9_band.replace("_", " ")),
-        ("GAD-7 (anxiety)", f"{s.gad7_total}/21", s.gad7_band),
-        ("AUDIT-C (alcohol)", f"{s.auditc_total}/12", alcohol),
-        ("DAST-10 (drugs)", f"{s.dast10_total}/10", s.dast10_band),
-        ("C-SSRS screener", "", f"risk {s.cssrs_risk}"),
-    )
+SCORE_ROWS = (  # name, total's field and its maximum, band's field
+    ("PHQ-9 (depression)", "phq9_total", 27, "phq9_band"),
+    ("GAD-7 (anxiety)", "gad7_total", 21, "gad7_band"),
+    ("AUDIT-C (alcohol)", "auditc_total", 12, "auditc_positive"),
+    ("DAST-10 (drugs)", "dast10_total", 10, "dast10_band"),
+    ("C-SSRS screener", "", 0, "cssrs_risk"),
+)
+
+
+def _scores(scores: Mapping[str, object]) -> RenderableType:
     table = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))
     for _ in range(3):
         table.add_column(no_wrap=True)
-    for name, score, band in rows:
-        table.add_row(f"  {name}", score, band)
+    for name, total, highest, band in SCORE_ROWS:
+        if band not in scores:
+            table.add_row(f"  {name}", "", "not determined")
+            continue
+        shown_total = f"{scores[total]}/{highest}" if total else ""
+        table.add_row(f"  {name}", shown_total, _band_words(band, scores))
     return Group(Text("Screening scores", style="bold"), table)
+
+
+def _band_words(band: str, scores: Mapping[str, object]) -> str:
+    if band == "auditc_positive":
+        return ("positive" if scores[band] else "negative") + (
+            ", high" * bool(scores["auditc_high"])
+        )
+    if band == "cssrs_risk":
+        return f"risk {scores[band]}"
+    return str(scores[band]).replace("_", " ")
 
 
 def program_card(program: Program, adolescent_note: str = "") -> RenderableType:

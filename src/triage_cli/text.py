@@ -9,6 +9,8 @@ C1 controls through, and typer.echo prints everything as it is.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 VALUE_LIMIT = 80  # ids, values, keys, file and column names: longer ones are cut
 PROSE_LIMIT = 2000  # a bank's prompts, help and program text, notes, messages
 # Unicode categories made visible: controls (C0, DEL, C1), format characters (bidirectional
@@ -59,3 +61,8 @@ def prose(text: object, limit: int | None = PROSE_LIMIT) -> str:
     whole = text if isinstance(text, str) else str(text)
     head, rest = _cut(whole, limit) if limit is not None else (whole, "")
     return _visible(head, keep_newlines=True) + rest
+
+
+def local_time(moment: datetime) -> str:
+    """A stored (UTC) time as people read it: local time, with the zone's name."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M %Z")

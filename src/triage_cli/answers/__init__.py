@@ -31,12 +31,14 @@ __all__ = [
     "AnswersError",
     "Converter",
     "Problem",
+    "answered_but_skipped",
     "check_answers",
     "converter",
     "exact_spellings",
     "expected",
     "parse_answers",
     "row_checker",
+    "shown_answer",
 ]
 
 
@@ -143,7 +145,8 @@ def _plan(bank: Bank) -> _Plan:
     return _Plan(bank)
 
 
-def _shown(raw: object) -> str:
+def shown_answer(raw: object) -> str:
+    """An answer as a problem quotes it: printable, and at most 40 characters."""
     if raw is None:
         return ""
     text = raw if isinstance(raw, str) and raw.isprintable() else repr(raw)
@@ -180,7 +183,7 @@ def _judge(
         value, error = step.convert(given)
         if error is not None:
             # free text may hold a name typed by mistake: never echo it back
-            shown = "" if step.question.kind == "text" else _shown(given)
+            shown = "" if step.question.kind == "text" else shown_answer(given)
             problems.append(Problem(step.id, shown, error))
             unsure.add(step.id)
             return
@@ -191,7 +194,7 @@ def _judge(
         for condition in step.when:
             if not condition.holds(values):
                 if value is not None:
-                    problems.append(_answered_but_skipped(step, condition, values, given))
+                    problems.append(answered_but_skipped(step.id, condition, values, given))
                 return
     if value is None:
         why = f" (asked because {' and '.join(map(str, step.when))})" if step.when else ""
@@ -202,14 +205,15 @@ def _judge(
     values[step.id] = value
 
 
-def _answered_but_skipped(
-    step: _Step, failed: Condition, values: Mapping[str, Value], given: object
+def answered_but_skipped(
+    qid: str, failed: Condition, values: Mapping[str, Value], given: object
 ) -> Problem:
+    """An answer to a question the skip logic does not ask, given the answers before it."""
     actual = values.get(failed.question)
     state = "was not asked" if actual is None else f"is {show_value(actual)}"
     return Problem(
-        step.id,
-        _shown(given),
+        qid,
+        shown_answer(given),
         f"answered, but {failed.question} {state}: it is asked only when {failed}; leave it blank",
     )
 

@@ -1,4 +1,5 @@
-"""`triage score --json`: a Record for scripts (keys documented in the README)."""
+"""`triage score --json`: a Record for scripts (keys documented in the README). An incomplete
+record has the same keys, less those its answers do not determine, and `not_answered`."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ from triage_cli.record.model import Record
 
 def as_json(record: Record) -> dict[str, Any]:
     a, meta = record.assessment, record.meta
-    return {
-        "client_id": record.client_id,
-        "level": a.level.code,
-        "level_name": a.level.title,
-        "emergency": a.emergency,
-        "withdrawal_management": a.withdrawal_management,
-        "composite": a.composite,
-        "ratings": a.ratings._asdict(),
-        "scores": a.scores._asdict(),
+    recommendation = record.recommendation
+    payload: dict[str, Any] = {"client_id": record.client_id, "complete": record.complete}
+    if meta.assessed is not None:
+        payload["assessed"] = meta.assessed.isoformat()
+    decided = ("level", "level_name", "emergency", "withdrawal_management")
+    payload |= {k: recommendation[k] for k in decided if k in recommendation}
+    ratings = dict(record.ratings)
+    if "composite" in ratings:
+        payload["composite"] = ratings.pop("composite")
+    payload |= {
+        "ratings": ratings,
+        "scores": record.scores,
         "rules": list(a.rules),
         "reasons": list(a.reasons),
         "also_considered": list(a.also_considered),
@@ -25,3 +29,6 @@ def as_json(record: Record) -> dict[str, Any]:
         "bank": {"name": meta.bank_name, "version": meta.bank_version, "sha256": meta.bank_sha256},
         "model_version": meta.model_version,
     }
+    if not record.complete:
+        payload["not_answered"] = list(record.not_answered)
+    return payload

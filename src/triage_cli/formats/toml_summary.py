@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from triage_cli.answers import parse_answers
+from triage_cli.answers import Answers, parse_answers
+from triage_cli.answers.partial import parse_partial
 from triage_cli.bank.model import LEVELS, Bank
 from triage_cli.errors import InputError
 from triage_cli.nesting import TOO_DEEP, too_deep
@@ -25,8 +26,10 @@ HEADER = (
 
 
 def document(record: Record, *, created: datetime | None = None) -> dict[str, Any]:
-    """The summary document (no None anywhere: tomli-w cannot write it)."""
-    a, meta = record.assessment, record.meta
+    """The summary document (no None anywhere: tomli-w cannot write it). An incomplete
+    record holds only what its answers determine, and lists the questions not answered."""
+    meta = record.meta
+    times = {"assessed": meta.assessed, "started": meta.started}
     doc: dict[str, Any] = {
         "meta": {
             "tool": "triage-cli",
@@ -36,41 +39,35 @@ def document(record: Record, *, created: datetime | None = None) -> dict[str, An
             "bank_version": meta.bank_version,
             "bank_sha256": meta.bank_sha256,
             "created": (created or datetime.now(UTC)).replace(microsecond=0),
+            **{k: t.astimezone(UTC).replace(microsecond=0) for k, t in times.items() if t},
+            "complete": record.complete,
         },
         "answers": {line.id: line.value for line in record.labelled},
-        "scores": a.scores._asdict(),
-        "ratings": {**a.ratings._asdict(), "composite": a.composite},
-        "recommendation": {
-            "level": a.level.code,
-            "level_name": a.level.title,
-            "emergency": a.emergency,
-            "withdrawal_management": a.withdrawal_management,
-            "rules": list(a.rules),
-            "reasons": list(a.reasons),
-            "also_considered": list(a.also_considered),
-            "flags": list(a.flag_codes),
-            "flag_notes": [flag.text for flag in a.flags],
-        },
+        "scores": record.scores,
+        "ratings": record.ratings,
+        "recommendation": record.recommendation,
     }
+    if not record.complete:
+        doc["meta"]["not_answered"] = list(record.not_answered)
     if record.override:
         override = record.override
         doc["override"] = {k: v for k, v in vars(override).items() if v != ""} | {
             "reason_text": override.reason_text
         }
-    doc["program"] = {
-        k: list(v) if isinstance(v, tuple) else v
-        for k, v in vars(record.program).items()
-        if v != ""
-    }
-    doc["checklist"] = {
-        "level": record.level,
-        "items": [{"id": item.id, "text": item.text, "done": False} for item in record.checklist],
-    }
+    if record.program is not None:
+        doc["program"] = {
+            k: list(v) if isinstance(v, tuple) else v
+            for k, v in vars(record.program).items()
+            if v != ""
+        }
+    if record.level is not None:
+        items = [{"id": item.id, "text": item.text, "done": False} for item in record.checklist]
+        doc["checklist"] = {"level": record.level, "items": items}
     if record.comparison is not None:
         comparison = record.comparison
         entry: dict[str, Any] = {"file": comparison.source}
-        if comparison.created:
-            entry["date"] = comparison.created
+        if comparison.dated:
+            entry["date"] = comparison.dated
         doc["previous"] = entry | {
             "level": comparison.earlier.level.code,
             "composite": comparison.earlier.composite,
@@ -123,10 +120,19 @@ def read(bank: Bank, path: Path | str) -> Stored:
     }
     return Stored(
         path=path,
-        answers=parse_answers(bank, raw, source=shown(path)),
+        answers=_answers(bank, raw, tables["meta"], shown(path)),
         override=_override(doc.get("override"), path),
         **tables,
     )
+
+
+def _answers(bank: Bank, raw: dict[str, Any], meta: dict[str, Any], source: str) -> Answers:
+    """A record that says it is incomplete is read as such; any other must be whole."""
+    if meta.get("complete") is False:
+        partial = parse_partial(bank, raw, source)
+        if not partial.complete:
+            return partial
+    return parse_answers(bank, raw, source)
 
 
 def _override(table: object, path: Path) -> Override | None:

@@ -45,11 +45,14 @@ def export_summary(interview: Interview, record: Record, force: bool) -> Path | 
     """Write the TOML summary to --export, or where the coordinator says when offered.
     Returns the path written, or None (then the caller keeps a draft)."""
     console, path = interview.console, interview.export
-    if path is None and not ask.confirm("Export a TOML summary of this intake?", default=False):
+    what = "this intake" if record.complete else "this incomplete intake (the emergency so far)"
+    if path is None and not ask.confirm(f"Export a TOML summary of {what}?", default=False):
         return None
+    # an incomplete record is named apart, so that the finished intake never lands on it
+    default = f"{record.client_id or 'intake'}{'' if record.complete else '.incomplete'}.toml"
     while True:
         if path is None:
-            path = Path(ask.text("File", f"{record.client_id}.toml", _writable_name).strip())
+            path = Path(ask.text("File", default, _writable_name).strip())
         replace = force
         if path.exists() and not force:
             replace = ask.confirm(f"{path} exists. Replace it?", default=False)

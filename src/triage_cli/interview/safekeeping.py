@@ -69,6 +69,7 @@ def checkpoint(interview: Interview, state: str = "in_progress") -> bool:
             state=state,
             override=interview.override,
             started=interview.started,
+            assessed=interview.assessed,
         )
     except TriageError as error:
         if not interview.draft_failed:

@@ -27,6 +27,7 @@ class Interview:
     phase: str = "questions"  # questions, review, override, export (record.drafts.PHASES)
     override: Override | None = None
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    assessed: datetime | None = None  # when the answers were scored
     draft: Path | None = None  # the write-ahead draft (resumed, or made at the first answer)
     draft_folder: Path | None = None  # where a new draft goes; None: nowhere can be written
     draft_failed: bool = False  # the last save of the draft failed (said once)

@@ -8,6 +8,7 @@ where it stopped.
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -16,6 +17,7 @@ from rich.text import Text
 
 from triage_cli import render
 from triage_cli.answers import Answers, converter, parse_answers
+from triage_cli.answers.partial import parse_partial
 from triage_cli.bank.model import Bank, show_value
 from triage_cli.errors import InputError
 from triage_cli.interview import ask
@@ -31,8 +33,8 @@ from triage_cli.interview.safekeeping import (
     terminal_gone,
 )
 from triage_cli.interview.state import Interview, say
-from triage_cli.record.drafts import read_draft
-from triage_cli.record.model import build_record, early_emergency
+from triage_cli.record.drafts import find_draft, read_draft
+from triage_cli.record.model import assessment_of, build_record
 from triage_cli.scoring import assess, imminent_risk
 from triage_cli.signals import Stopped
 from triage_cli.text import prose, shown
@@ -55,11 +57,16 @@ def run(
     interview = Interview(bank, console, export=export)
     if resume is not None:
         resumed = read_draft(bank, resume)
+        draft = None if resumed.is_draft else find_draft(resumed)
+        if draft is not None:  # an incomplete record: its interview goes on in its draft
+            say(console, f"{resume} was written before the interview ended: continuing its draft.")
+            resume, resumed = draft, read_draft(bank, draft)
         interview.answers = resumed.answers
         if resumed.is_draft:
             interview.draft = resume
             interview.phase, interview.override = resumed.phase, resumed.override
             interview.started = resumed.started or interview.started
+            interview.assessed = resumed.assessed
         # a chart summary resumed from is never the draft (so never deleted): a new draft is made
         say(console, f"Resuming {resume}: {len(interview.answers)} answers kept.")
         for note in resumed.notes:
@@ -96,22 +103,24 @@ def steps(interview: Interview, force: bool) -> int:
     else:
         interview.phase = "questions"
         if not (crisis_check(interview) and ask_all(interview)):
-            return finish_early(interview)
+            return finish_early(interview, force)
         answers = review(interview)
         if answers is None:
-            return finish_early(interview)
+            return finish_early(interview, force)
     result = assess(answers)
+    times = {"assessed": interview.assessed, "started": interview.started}
     if interview.phase == "export":  # resumed at the export: the override was recorded
-        record = build_record(bank, answers, result, override=interview.override)
+        record = build_record(bank, answers, result, override=interview.override, **times)
         console.print(render.result_view(record))
     else:
         interview.phase, interview.override = "override", None
+        interview.assessed = times["assessed"] = datetime.now(UTC)  # scored now
         checkpoint(interview)
-        console.print(render.result_view(build_record(bank, answers, result)))
+        console.print(render.result_view(build_record(bank, answers, result, **times)))
         interview.override = ask_override(result)
         interview.phase = "export"
         checkpoint(interview)
-        record = build_record(bank, answers, result, override=interview.override)
+        record = build_record(bank, answers, result, override=interview.override, **times)
         if interview.override:
             console.print(render.override_view(record))
     exported = export_summary(interview, record, force)
@@ -194,18 +203,21 @@ def crisis_check(interview: Interview) -> bool:
     )
 
 
-def finish_early(interview: Interview) -> int:
-    """The emergency result from the answers so far; the draft keeps them for later."""
-    early = early_emergency(interview.bank, interview.answers)
-    interview.console.print(render.emergency_view(early))
-    if interview.export:
-        say(
-            interview.console,
-            f"Not exported to {interview.export}: the interview stopped before every "
-            "question was asked. Resume the draft to finish it and export.",
-        )
+def finish_early(interview: Interview, force: bool) -> int:
+    """The emergency result from the answers so far, as an incomplete record that can be
+    exported; the draft keeps the interview until it is finished."""
+    answers = parse_partial(interview.bank, interview.answers)
+    record = build_record(
+        interview.bank,
+        answers,
+        assessment_of(answers),
+        assessed=datetime.now(UTC),
+        started=interview.started,
+    )
+    interview.console.print(render.result_view(record))
+    export_summary(interview, record, force)
     if keep(interview, "emergency"):
-        return 0
+        return EXPORT_FAILED if interview.export_failed else 0
     last_resort(interview)
     return EXPORT_FAILED
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from triage_cli.answers.partial import PartialAnswers
 from triage_cli.errors import InputError
 from triage_cli.record.stored import Stored
 from triage_cli.scoring import RATING_NAMES, Assessment, Level, assess
+from triage_cli.scoring.partial import Partial
 from triage_cli.text import shown
 
 INSTRUMENT_TOTALS = {
@@ -32,15 +34,15 @@ class Comparison:
     """Today's assessment beside an earlier summary's answers, scored by today's rules."""
 
     source: str  # the earlier summary's file name
-    created: datetime | None  # when the earlier summary was written
+    dated: datetime | None  # when the earlier assessment was taken (else: its file written)
     earlier: Assessment
     movement: str  # "step down: php -> iop"
     rows: tuple[Row, ...]
 
     @property
     def when(self) -> str:
-        """The earlier summary's date, or its file name when it has none."""
-        return self.created.date().isoformat() if self.created else self.source
+        """The earlier assessment's date, or its file name when it has none."""
+        return self.dated.date().isoformat() if self.dated else self.source
 
 
 def movement(before: str, after: str) -> str:
@@ -76,18 +78,25 @@ def rows(old: Assessment, a: Assessment) -> tuple[Row, ...]:
     return tuple(found)
 
 
-def compare(previous: Stored, a: Assessment, client_id: str) -> Comparison:
+def compare(previous: Stored, a: Assessment | Partial, client_id: str) -> Comparison:
     """The comparison with an earlier summary of the same client, its answers re-scored by
-    today's rules. Raises InputError (exit 2) for another client's summary."""
+    today's rules. Raises InputError (exit 2) for another client's summary, or when either
+    assessment is incomplete (it has no level to compare)."""
     if previous.answers.client_id != client_id:
         raise InputError(
             f"{shown(previous.path.name)} is client {shown(previous.answers.client_id)}, "
             f"not {shown(client_id)}: an assessment is compared only with the same client's"
         )
+    if isinstance(previous.answers, PartialAnswers) or isinstance(a, Partial):
+        which = "the earlier" if isinstance(previous.answers, PartialAnswers) else "this"
+        raise InputError(
+            f"{which} assessment is incomplete: it has no level of care to compare "
+            f"with {shown(previous.path.name) if which == 'this' else 'this one'}"
+        )
     earlier = assess(previous.answers)
     return Comparison(
         source=previous.path.name,
-        created=previous.created,
+        dated=previous.assessed or previous.created,
         earlier=earlier,
         movement=movement(earlier.level.code, a.level.code),
         rows=rows(earlier, a),

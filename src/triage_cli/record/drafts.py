@@ -22,8 +22,9 @@ from triage_cli.errors import InputError, OutputError
 from triage_cli.nesting import TOO_DEEP, too_deep
 from triage_cli.record.files import write_private
 from triage_cli.record.override import Override
+from triage_cli.record.stored import aware_time
 from triage_cli.scoring import MODEL_VERSION
-from triage_cli.text import shown
+from triage_cli.text import local_time, shown
 
 HEADER = "# triage-cli interview draft (unfinished). Contains health information.\n"
 SUFFIX = ".draft.toml"
@@ -85,8 +86,10 @@ def write_draft(
     state: str = "in_progress",
     override: Override | None = None,
     started: datetime | None = None,
+    assessed: datetime | None = None,
 ) -> Path:
-    """Save the draft, replacing the one before: atomically, with mode 0600."""
+    """Save the draft, replacing the one before: atomically, with mode 0600. `assessed`:
+    when the answers were scored, once they were."""
     import tomli_w
 
     now = datetime.now(UTC).replace(microsecond=0)
@@ -102,6 +105,7 @@ def write_draft(
             "started": (started or now).replace(microsecond=0),
             "saved": now,
             "created": now,  # the time this file was written, as in a summary
+            **({"assessed": assessed.replace(microsecond=0)} if assessed else {}),
         },
         "answers": {q.id: answers[q.id] for q in bank.questions if q.id in answers},
     }
@@ -120,6 +124,7 @@ class Resumed:
     phase: str
     override: Override | None
     started: datetime | None
+    assessed: datetime | None = None
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -162,8 +167,9 @@ def read_draft(bank: Bank, path: Path | str) -> Resumed:
     meta = document.get("meta") if isinstance(document.get("meta"), dict) else {}
     is_draft = meta.get("kind") == "draft"
     phase = meta.get("phase") if meta.get("phase") in PHASES else "questions"
-    started = meta.get("started") if isinstance(meta.get("started"), datetime) else None
-    return Resumed(kept, notes, is_draft, phase, _override(document.get("override")), started)
+    started, assessed = (aware_time(meta.get(key)) for key in ("started", "assessed"))
+    override = _override(document.get("override"))
+    return Resumed(kept, notes, is_draft, phase, override, started, assessed)
 
 
 def _override(table: object) -> Override | None:
@@ -247,6 +253,7 @@ class DraftInfo:
     saved: datetime | None
     state: str  # a key of STATES; "in_progress" only while a live interview holds the lock
     holder: str | None  # that interview's process id
+    started: datetime | None = None  # when its interview began
 
     def stale(self, now: datetime | None = None) -> bool:
         now = now or datetime.now(UTC)
@@ -265,7 +272,7 @@ class DraftInfo:
 
     def line(self) -> str:
         """One line of `triage drafts`: saved in local time, with its zone."""
-        saved = self.saved.astimezone().strftime("%Y-%m-%d %H:%M %Z") if self.saved else "?"
+        saved = local_time(self.saved) if self.saved else "?"
         state = STATES[self.state] + (f" (process {shown(self.holder)})" if self.holder else "")
         stale = ", stale: older than 30 days" if self.stale() else ""
         return (
@@ -305,10 +312,23 @@ def list_drafts(folder: Path | None = None) -> list[DraftInfo]:
                 saved=saved if isinstance(saved, datetime) else None,
                 state="in_progress" if holder is not None else state,
                 holder=holder,
+                started=aware_time(meta.get("started")),
             )
         )
     oldest = datetime.min.replace(tzinfo=UTC)
     return sorted(found, key=lambda d: (d.saved or oldest, d.path.name), reverse=True)
+
+
+def find_draft(resumed: Resumed) -> Path | None:
+    """The draft of the interview a record was written by before it ended (an emergency
+    exported early): same client, same start; None when there is none (finished, removed)."""
+    client_id, started = resumed.answers.get("client_id"), resumed.started
+    if started is None or client_id is None:
+        return None
+    for draft in list_drafts():
+        if draft.client_id == client_id and draft.started == started:
+            return draft.path
+    return None
 
 
 def remove_drafts(paths: list[Path], older_than_days: int | None) -> list[str]:

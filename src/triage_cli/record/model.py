@@ -1,21 +1,26 @@
 """The Record: one assessment as the chart holds it, built once from the bank, the answers, the
 assessment, an override and an earlier summary. What applies (program card, checklist items,
-answer labels, the comparison) is decided here, so that every writer only lays it out."""
+answer labels, the comparison, what an incomplete record determines) is decided here, so that
+every writer only lays it out."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from triage_cli import __version__
 from triage_cli.answers import Answers
+from triage_cli.answers.partial import PartialAnswers
 from triage_cli.bank.model import Bank, ChecklistItem, Program, Value
+from triage_cli.errors import InputError
 from triage_cli.record.compare import Comparison, compare
 from triage_cli.record.override import Override
 from triage_cli.record.stored import Stored
-from triage_cli.scoring import MODEL_VERSION, Assessment, Level
-from triage_cli.scoring.rules import EMERGENCY_RULE, imminent_reasons
+from triage_cli.scoring import MODEL_VERSION, Assessment, assess
+from triage_cli.scoring.partial import Partial, assess_partial
+from triage_cli.text import shown
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,7 @@ class Meta:
     bank_version: str
     bank_sha256: str
     assessed: datetime | None = None  # when the answers were taken, not when a file is written
+    started: datetime | None = None  # when the interview began (its draft is named for it)
 
 
 @dataclass(frozen=True)
@@ -44,27 +50,73 @@ class AnswerLine:
 @dataclass(frozen=True)
 class Record:
     """What the chart holds for one assessment. `level` is the level the program card and the
-    checklist are for: the override's when there is one, else the recommendation's."""
+    checklist are for: the override's when there is one, else the recommendation's. An
+    incomplete record (an interview stopped at an emergency, a response holding one
+    instrument) holds a Partial: what its answers determine; without a level it has no
+    program card and no checklist."""
 
     meta: Meta
     answers: Answers
     labelled: tuple[AnswerLine, ...]  # in bank order
-    assessment: Assessment
-    level: str
-    program: Program
+    assessment: Assessment | Partial
+    level: str | None
+    program: Program | None
     adolescent_note: str  # the program's note for a client under 18; "" otherwise
     checklist: tuple[ChecklistItem, ...]
     override: Override | None = None
     comparison: Comparison | None = None
-    complete: bool = True  # every asked question answered and scored
 
     @property
     def client_id(self) -> str:
         return self.answers.client_id
 
+    @property
+    def complete(self) -> bool:
+        """Every question the skip logic asks is answered, and all of it scored."""
+        return isinstance(self.assessment, Assessment)
 
-def meta_of(bank: Bank, assessed: datetime | None = None) -> Meta:
-    return Meta(__version__, MODEL_VERSION, bank.name, bank.version, bank.sha256, assessed)
+    @property
+    def not_answered(self) -> tuple[str, ...]:
+        """The questions the skip logic would still ask, in bank order."""
+        answers = self.answers
+        return answers.not_answered if isinstance(answers, PartialAnswers) else ()
+
+    @property
+    def scores(self) -> dict[str, Value]:
+        """The instrument scores determined, by batch column name."""
+        a = self.assessment
+        return a.scores if isinstance(a, Partial) else a.scores._asdict()
+
+    @property
+    def ratings(self) -> dict[str, int]:
+        """The ratings determined (R-G), and the composite when it is."""
+        a = self.assessment
+        found = dict(a.ratings) if isinstance(a, Partial) else a.ratings._asdict()
+        return found if a.composite is None else {**found, "composite": a.composite}
+
+    @property
+    def recommendation(self) -> dict[str, Any]:
+        """The recommendation as summaries store it and re-scoring compares it: what is
+        determined, and nothing else (no None: TOML cannot hold it)."""
+        a = self.assessment
+        found: dict[str, Any] = {}
+        if a.level is not None:
+            found |= {"level": a.level.code, "level_name": a.level.title}
+        if a.emergency is not None:
+            found["emergency"] = a.emergency
+        if a.withdrawal_management is not None:
+            found["withdrawal_management"] = a.withdrawal_management
+        return found | {
+            "rules": list(a.rules),
+            "reasons": list(a.reasons),
+            "also_considered": list(a.also_considered),
+            "flags": list(a.flag_codes),
+            "flag_notes": [flag.text for flag in a.flags],
+        }
+
+
+def meta_of(bank: Bank, assessed: datetime | None = None, started: datetime | None = None) -> Meta:
+    return Meta(__version__, MODEL_VERSION, bank.name, bank.version, bank.sha256, assessed, started)
 
 
 def labelled(bank: Bank, answers: Mapping[str, Value]) -> tuple[AnswerLine, ...]:
@@ -77,8 +129,12 @@ def labelled(bank: Bank, answers: Mapping[str, Value]) -> tuple[AnswerLine, ...]
     )
 
 
-def program_for(bank: Bank, level: str, answers: Mapping[str, Value]) -> tuple[Program, str]:
+def program_for(
+    bank: Bank, level: str | None, answers: Mapping[str, Value]
+) -> tuple[Program | None, str]:
     """A level's program card, and its adolescent note when the client is under 18."""
+    if level is None:
+        return None, ""
     program = bank.programs[level]
     age = answers.get("age")
     adolescent = isinstance(age, int) and age < 18
@@ -86,7 +142,7 @@ def program_for(bank: Bank, level: str, answers: Mapping[str, Value]) -> tuple[P
 
 
 def checklist_for(
-    bank: Bank, level: str, answers: Mapping[str, Value]
+    bank: Bank, level: str | None, answers: Mapping[str, Value]
 ) -> tuple[ChecklistItem, ...]:
     """The insurance checklist items that apply to this level and these answers."""
     return tuple(item for item in bank.checklist if item.applies(level, answers))
@@ -95,17 +151,19 @@ def checklist_for(
 def build_record(
     bank: Bank,
     answers: Answers,
-    assessment: Assessment,
+    assessment: Assessment | Partial,
     *,
     override: Override | None = None,
     previous: Stored | None = None,
     assessed: datetime | None = None,
+    started: datetime | None = None,
 ) -> Record:
     """The Record of one assessment; `previous` is an earlier summary of the same client."""
-    level = override.level if override else assessment.level.code
+    recommended = assessment.level.code if assessment.level is not None else None
+    level = override.level if override else recommended
     program, adolescent_note = program_for(bank, level, answers.values)
     return Record(
-        meta=meta_of(bank, assessed),
+        meta=meta_of(bank, assessed, started),
         answers=answers,
         labelled=labelled(bank, answers.values),
         assessment=assessment,
@@ -120,18 +178,33 @@ def build_record(
     )
 
 
-@dataclass(frozen=True)
-class EarlyEmergency:
-    """The result when an interview stops at imminent risk before every question is asked:
-    the emergency disposition (inpatient), rule S1's reasons and the inpatient program."""
-
-    level: Level
-    reasons: tuple[str, ...]
-    program: Program
-    adolescent_note: str
+def assessment_of(answers: Answers) -> Assessment | Partial:
+    """Complete answers assessed; partial ones, what they determine (CLINICAL.md section 7)."""
+    if isinstance(answers, PartialAnswers):
+        return assess_partial(answers.values, answers.skipped)
+    return assess(answers)
 
 
-def early_emergency(bank: Bank, answers: Mapping[str, Value]) -> EarlyEmergency:
-    program, adolescent_note = program_for(bank, Level.INPATIENT.code, answers)
-    reason = f"{EMERGENCY_RULE} imminent-risk: " + "; ".join(imminent_reasons(answers))
-    return EarlyEmergency(Level.INPATIENT, (reason,), program, adolescent_note)
+def assessed_time(
+    stored: datetime | None, given: str | None, now: datetime | None = None
+) -> datetime | None:
+    """When the answers were taken: the record's own time, else one given as ISO 8601 (a
+    time without a zone is local), never in the future. A record that has a time keeps it."""
+    if given is None:
+        return stored
+    try:
+        moment = datetime.fromisoformat(given.strip())
+    except ValueError:
+        raise InputError(
+            f"--assessed {shown(given)}: expected a date and time such as 2026-12-02T14:30 "
+            "(local time) or 2026-12-02T14:30+00:00"
+        ) from None
+    moment = (moment if moment.utcoffset() is not None else moment.astimezone()).astimezone(UTC)
+    if moment > (now or datetime.now(UTC)) + timedelta(minutes=1):
+        raise InputError(f"--assessed {shown(given)} is in the future")
+    if stored is not None and stored != moment:
+        raise InputError(
+            f"--assessed {shown(given)}: the record already says it was assessed "
+            f"{stored.isoformat()}; --assessed is for a file without [meta] assessed"
+        )
+    return moment

@@ -12,7 +12,7 @@ from typing import Any
 from triage_cli.answers import Answers
 from triage_cli.bank.model import Bank
 from triage_cli.record.override import Override
-from triage_cli.scoring import MODEL_VERSION, Assessment
+from triage_cli.scoring import MODEL_VERSION
 from triage_cli.text import shown
 
 
@@ -35,8 +35,23 @@ class Stored:
 
     @property
     def created(self) -> datetime | None:
-        created = self.meta.get("created")
-        return created if isinstance(created, datetime) else None
+        """When the file was written."""
+        return aware_time(self.meta.get("created"))
+
+    @property
+    def assessed(self) -> datetime | None:
+        """When the answers were taken ([meta] assessed, a timezone-aware time)."""
+        return aware_time(self.meta.get("assessed"))
+
+    @property
+    def started(self) -> datetime | None:
+        """When the interview that took them began."""
+        return aware_time(self.meta.get("started"))
+
+
+def aware_time(value: object) -> datetime | None:
+    """A stored time, when it is one with its zone (a local time without one is not used)."""
+    return value if isinstance(value, datetime) and value.utcoffset() is not None else None
 
 
 def bank_warning(bank: Bank, stored: Stored) -> str | None:
@@ -65,24 +80,23 @@ def model_warning(stored: Stored) -> str | None:
     )
 
 
-def recommendation_changes(stored: Stored, a: Assessment) -> list[str]:
-    """Differences between the stored recommendation and today's (empty when none stored).
-    A flag that changed under another model version says that the model changed."""
+COMPARED = ("level", "emergency", "withdrawal_management", "rules", "flags")
+
+
+def recommendation_changes(stored: Stored, now: Mapping[str, Any]) -> list[str]:
+    """Differences between the stored recommendation and today's, `now` (Record.
+    recommendation: an incomplete record's lacks what is not determined), empty when none
+    is stored. A flag that changed under another model version says that the model changed."""
     old = stored.recommendation
     if not old:
         return []
-    now = {
-        "level": a.level.code,
-        "emergency": a.emergency,
-        "withdrawal_management": a.withdrawal_management,
-        "rules": list(a.rules),
-        "flags": list(a.flag_codes),
-    }
     changes = []
-    for key, value in now.items():
+    for key in COMPARED:
+        value = now.get(key)
         if old.get(key) == value:
             continue
-        change = f"{key}: stored {shown(repr(old.get(key)))}, now {value!r}"
+        now_shown = "not determined" if value is None else repr(value)
+        change = f"{key}: stored {shown(repr(old.get(key)))}, now {now_shown}"
         if key == "flags" and stored.model_version != MODEL_VERSION:
             was = shown(stored.model_version)
             change += f" (the clinical model changed: {was} -> {MODEL_VERSION})"
@@ -90,13 +104,12 @@ def recommendation_changes(stored: Stored, a: Assessment) -> list[str]:
     return changes
 
 
-def stored_differences(stored: Stored, a: Assessment) -> list[tuple[str, object, object]]:
+def stored_differences(
+    stored: Stored, scores: Mapping[str, Any], ratings: Mapping[str, Any]
+) -> list[tuple[str, object, object]]:
     """Stored [scores] and [ratings] values that differ from what the answers give (a value
     edited by hand, say R = 5): (field, stored, now), the field as 'ratings.R'."""
-    now = {
-        "scores": a.scores._asdict(),
-        "ratings": {**a.ratings._asdict(), "composite": a.composite},
-    }
+    now = {"scores": scores, "ratings": ratings}
     found = []
     for table, values in now.items():
         kept = getattr(stored, table)

@@ -47,7 +47,7 @@ COMPUTED = frozenset((*Scores._fields, *DERIVED, *Ratings._fields, "composite", 
 KNOWN = COMPUTED | set(SCORED) | set(HELPERS)  # the names a test may read
 
 
-def _names(expression: str) -> tuple[str, ...]:
+def names_read(expression: str) -> tuple[str, ...]:
     """The names an expression reads; refuses one that reads anything but facts and helpers."""
     code = compiled(expression)
     unknown = [name for name in code.co_names if name not in KNOWN]
@@ -62,7 +62,7 @@ def _answers_read() -> list[str]:
     tests = [*DERIVED.values(), *(r.when for r in RULES), *(f.when for f in FLAGS)]
     tests += [r.proposes for r in RULES if isinstance(r.proposes, str)]
     tests += [term.test for rows in tables for _, terms in rows for term in terms]
-    read = {name for test in tests for name in _names(test)}
+    read = {name for test in tests for name in names_read(test)}
     for function in TABULATED:  # its parameters are the answers it is called with
         if unknown := [name for name in inputs(function) if name not in SCORED]:
             raise ValueError(f"{function.__name__} reads {unknown}: not answer ids")

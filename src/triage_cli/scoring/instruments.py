@@ -26,7 +26,23 @@ AUDITC_ITEMS = ("auditc_1", "auditc_2", "auditc_3")
 DAST10_ITEMS = tuple(f"dast10_{n}" for n in range(1, 11))
 DAST10_REVERSED = "dast10_3"  # "Are you always able to stop...": no scores 1
 DAST10_FORWARD = tuple(item for item in DAST10_ITEMS if item != DAST10_REVERSED)
+CSSRS_ITEMS = ("cssrs_1", "cssrs_2", "cssrs_3", "cssrs_4", "cssrs_5", "cssrs_6", "cssrs_6_recent")
+CSSRS_HIGH_ITEMS = ("cssrs_4", "cssrs_5", "cssrs_6_recent")  # any one yes: risk high
 AUDITC_HIGH = 8
+
+# The answers each score reads (a partial answer set reports a score only when all are given).
+SCORE_INPUTS = {
+    "phq9_total": PHQ9_ITEMS,
+    "phq9_band": PHQ9_ITEMS,
+    "gad7_total": GAD7_ITEMS,
+    "gad7_band": GAD7_ITEMS,
+    "auditc_total": AUDITC_ITEMS,
+    "auditc_positive": (*AUDITC_ITEMS, "sex_at_birth"),
+    "auditc_high": AUDITC_ITEMS,
+    "dast10_total": DAST10_ITEMS,
+    "dast10_band": DAST10_ITEMS,
+    "cssrs_risk": CSSRS_ITEMS,
+}
 
 
 Band = TypeVar("Band")
@@ -69,9 +85,7 @@ def cssrs_risk(answers: Mapping[str, Value]) -> str:
 
 def cssrs_high_answers(answers: Mapping[str, Value]) -> str:
     """The screener answers that make its risk high, as text."""
-    return ", ".join(
-        f"{i} = yes" for i in ("cssrs_4", "cssrs_5", "cssrs_6_recent") if answers.get(i)
-    )
+    return ", ".join(f"{i} = yes" for i in CSSRS_HIGH_ITEMS if answers.get(i))
 
 
 _PHQ9 = itemgetter(*PHQ9_ITEMS)
