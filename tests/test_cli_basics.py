@@ -107,7 +107,9 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 def test_every_command_is_in_the_readme_and_has_help() -> None:
     text = README.read_text(encoding="utf-8")
-    for command in ("interview", "score", "batch", "template", "questions check", "questions list"):
+    commands = ("interview", "score", "report", "batch", "template", "drafts", "questions check",
+                "questions list")  # fmt: skip
+    for command in commands:
         assert f"triage {command}" in text, command
         result = runner.invoke(app, [*command.split(), "--help"])
         assert result.exit_code == 0, result.output
@@ -122,3 +124,6 @@ def test_readme_example_summary_rescores_to_its_recommendation(tmp_path: Path) -
     result = runner.invoke(app, ["score", str(path), "--json"])
     assert result.exit_code == 0, result.output
     assert '"stored_recommendation_matches": true' in result.output
+    # the file the README's tour runs `triage score ... --report` on is this example
+    example_file = README.parent / "examples" / "later-summary.toml"
+    assert example_file.read_text(encoding="utf-8") == example

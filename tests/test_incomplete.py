@@ -236,3 +236,46 @@ def test_assessed_cannot_rewrite_the_time_a_record_holds(tmp_path: Path) -> None
     result = score(complete_summary(tmp_path / "s.toml", ASSESSED), "--assessed", "2026-11-01")
     assert_exit(result, 2)
     assert "already says it was assessed 2026-11-30T09:15:00+00:00" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "0001-01-01T00:00:00+05:00",
+        "9999-12-31T23:59:59-05:00",
+        "2026-11-30T09:15:00",
+        "2099-01-01T00:00:00Z",
+    ],
+)
+def test_a_stored_time_that_cannot_be_used_is_left_out_and_the_banner_still_shows(
+    tmp_path: Path, moment: str
+) -> None:
+    path = tmp_path / "odd.toml"
+    text = tomli_w.dumps({"meta": {"complete": False}, "answers": EMERGENCY_SO_FAR})
+    path.write_text(text.replace("[meta]\n", f"[meta]\nassessed = {moment}\n"), encoding="utf-8")
+    out = tmp_path / "out.toml"
+    result = score(path, "--export", out)
+    assert_exit(result, 1)
+    assert result.stdout.count("EMERGENCY: imminent risk") == 2
+    assert "[meta] assessed" in result.stderr and "left out" in result.stderr
+    assert "assessed" not in load(out)["meta"]
+
+
+@pytest.fixture
+def tokyo(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("TZ", "Asia/Tokyo")  # east of UTC: year 1 local is before year 1 UTC
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize("given", ["0001-01-01T00:00+05:00", "0001-01-01"])
+def test_an_assessed_time_out_of_range_is_refused_without_a_traceback(
+    tmp_path: Path, given: str, tokyo: None
+) -> None:
+    path = tmp_path / "answers.toml"
+    path.write_text(tomli_w.dumps({"answers": example_answers(BANK)}))
+    result = score(path, "--assessed", given)
+    assert_exit(result, 2)
+    assert "out of the range of dates" in result.stderr

@@ -71,6 +71,17 @@ def answer(
         child.send(keys_for(question, value))
 
 
+def converse(child: Any, *turns: tuple[str, str | None]) -> None:
+    """Wait for each prompt (a pattern) and type its answer (None: only wait)."""
+    for prompt, keys in turns:
+        child.expect(prompt)
+        if keys is not None:
+            child.send(keys)
+
+
+SCORE_NO_OVERRIDE = (("Review the answers", ENTER), ("Record a clinician override", "n"))
+
+
 def triage_pid(shell: Any) -> int:
     """The triage process under the pexpect shell."""
     for _ in range(50):
@@ -157,10 +168,7 @@ def test_resume_last_after_a_shutdown_gives_the_straight_runs_summary(
     for child, given in ((resumed, 20), (straight, 0)):
         try:
             answer(child, bank, typed, start=given)
-            child.expect("Review the answers")
-            child.send(ENTER)
-            child.expect("Record a clinician override")
-            child.send("n")
+            converse(child, *SCORE_NO_OVERRIDE)
             child.expect(pexpect.EOF)
         finally:
             child.close()
@@ -299,16 +307,16 @@ def test_an_emergency_stopped_early_is_exported_incomplete_and_resume_finishes_i
     child = spawn(["interview"], tmp_path, state)
     try:
         answer(child, bank, typed, upto)
-        child.expect("EMERGENCY: imminent risk")
-        child.expect("go straight to the result")
-        child.send(DOWN + ENTER)
-        child.expect("INCOMPLETE")
-        child.expect("Export a TOML summary of this incomplete intake")
-        child.send("y")
-        child.expect("File")
-        child.send(ENTER)
-        child.expect("Summary written: EX-0001.incomplete.toml")
-        child.expect("Draft saved")
+        converse(
+            child,
+            ("EMERGENCY: imminent risk", None),
+            ("go straight to the result", DOWN + ENTER),
+            ("INCOMPLETE", None),
+            ("Export a TOML summary of this incomplete intake", "y"),
+            ("File", ENTER),
+            ("Summary written: EX-0001.incomplete.toml", None),
+            ("Draft saved", None),
+        )
         child.expect(pexpect.EOF)
     finally:
         child.close()
@@ -325,18 +333,20 @@ def test_an_emergency_stopped_early_is_exported_incomplete_and_resume_finishes_i
 
     resumed = spawn(["interview", "--resume", str(record)], tmp_path, state)
     try:
-        resumed.expect("continuing its draft")
-        resumed.expect("go straight to the result")  # the banner again, before going on
-        resumed.send(ENTER)
+        # the banner first, then again with the choice, before going on
+        converse(
+            resumed,
+            ("EMERGENCY: imminent risk", None),
+            ("continuing its draft", None),
+            ("go straight to the result", ENTER),
+        )
         answer(resumed, bank, typed, start=upto)
-        resumed.expect("Review the answers")
-        resumed.send(ENTER)
-        resumed.expect("Record a clinician override")
-        resumed.send("n")
-        resumed.expect("Export a TOML summary of this intake")
-        resumed.send("y")
-        resumed.expect("File")
-        resumed.send(ENTER)
+        converse(
+            resumed,
+            *SCORE_NO_OVERRIDE,
+            ("Export a TOML summary of this intake", "y"),
+            ("File", ENTER),
+        )
         resumed.expect(pexpect.EOF)
     finally:
         resumed.close()

@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triage_cli.answers import AnswersError, parse_answers
-from triage_cli.answers.partial import parse_partial
+from triage_cli.answers.partial import PartialAnswers, parse_partial
 from triage_cli.bank import Bank, Value, load_bank
-from triage_cli.scoring import Level, assess
-from triage_cli.scoring.partial import assess_partial
+from triage_cli.scoring import Level, Ratings, Scores, assess, imminent_risk
+from triage_cli.scoring.partial import assess_partial, reads
 
 from strategies import answer_sets, domain, value_for
 
@@ -21,7 +21,7 @@ PHQ9 = {f"phq9_{n}": 2 for n in range(1, 10)}
 
 def partial(values: dict[str, Value]):  # type: ignore[no-untyped-def]
     answers = parse_partial(BANK, values)
-    return answers, assess_partial(answers.values, answers.skipped)
+    return answers, assess_partial(answers.values, getattr(answers, "skipped", ()))
 
 
 # --- what partial answers determine ----------------------------------------------------------
@@ -34,7 +34,7 @@ def test_a_phq9_alone_gives_its_total_band_and_item9_flag_and_nothing_else() -> 
     assert p.level is None and p.emergency is None and p.composite is None
     assert p.flag_codes == ("phq9_item9",)
     assert p.withdrawal_management is None
-    assert not answers.complete
+    assert isinstance(answers, PartialAnswers)
     assert "age" in answers.not_answered and "gad7_1" in answers.not_answered
 
 
@@ -114,13 +114,11 @@ def test_partial_answers_are_checked_like_complete_ones() -> None:
     assert "asked only when cssrs_2 = yes" in problems["cssrs_3"]
 
 
-def test_every_answer_given_is_complete() -> None:
+def test_every_answer_given_is_plain_complete_answers() -> None:
     full = {**_baseline()}
-    answers, p = partial(full)
-    assert answers.complete and answers.not_answered == ()
-    a = assess(parse_answers(BANK, full))
-    assert p.scores == a.scores._asdict() and p.ratings == a.ratings._asdict()
-    assert p.composite == a.composite
+    answers = parse_partial(BANK, full)
+    assert not isinstance(answers, PartialAnswers)
+    assert answers == parse_answers(BANK, full)
 
 
 def _baseline() -> dict[str, Value]:
@@ -169,6 +167,9 @@ def partial_with_completions(draw: st.DrawFn, bank: Bank):  # type: ignore[no-un
 def test_what_partial_answers_report_holds_for_every_completion(case) -> None:  # type: ignore[no-untyped-def]
     kept, completions = case
     answers, p = partial(kept)
+    if not isinstance(answers, PartialAnswers):  # nothing missing: assess() itself
+        assert len(completions) and all(parse_answers(BANK, c) == answers for c in completions)
+        return
     for completion in completions:
         a = assess(parse_answers(BANK, completion))
         for key, value in p.scores.items():
@@ -186,6 +187,14 @@ def test_what_partial_answers_report_holds_for_every_completion(case) -> None:  
         assert set(p.flag_codes) <= set(a.flag_codes)
         assert {(r.rule, r.level) for r in p.fired} <= set(a.proposals)
         assert set(p.rules) <= set(a.rules)
+    # and nothing determined is left out: safety at once, every value whose inputs are known
+    if imminent_risk(kept):
+        assert p.emergency is True and p.level is Level.INPATIENT
+        assert p.ratings.get("R") == 5 and "S1" in p.rules
+    for name in (*Scores._fields, *Ratings._fields, "composite"):
+        if reads(name) <= p.known:
+            reported = p.composite if name == "composite" else {**p.scores, **p.ratings}.get(name)
+            assert reported is not None, name
         # the questions said to be still asked are asked; those said skipped are not
         assert all(qid in completion for qid in answers.not_answered)
         assert not any(qid in completion for qid in answers.skipped)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tomli_w
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -619,6 +620,45 @@ def test_going_straight_to_the_result_after_an_edit_at_the_review(
     assert "Recommended level of care: Inpatient / emergency care [inpatient]" in run.output
 
 
+def test_straight_to_the_result_with_every_answer_given_is_a_complete_record(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    """harm_others changed at the review has no follow-up: nothing is left to ask."""
+    typed = example_answers(bank)
+    keys = answer_keys(bank, typed) + edit_keys(bank, typed, "harm_others", "plan_or_intent")
+    run = drive(bank, keys + STRAIGHT_TO_RESULT + "y" + ENTER)
+    assert run.code == 0, run.output
+    assert "INCOMPLETE" not in run.output
+    stored = load(tmp_path / "EX-0001.toml")  # the finished intake's own name
+    assert stored["meta"]["complete"] is True and "not_answered" not in stored["meta"]
+    assert stored["recommendation"]["level"] == "inpatient"
+    assert stored["recommendation"]["emergency"] is True
+
+
+def test_an_early_stop_with_export_writes_the_incomplete_record_beside_that_name(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = with_safety(bank, TRIGGERS["harm_others"])
+    keys = answer_keys(bank, typed, stop_after="harm_others") + STRAIGHT_TO_RESULT
+    run = drive(bank, keys, export=tmp_path / "out.toml")
+    assert run.code == 0, run.output
+    assert not (tmp_path / "out.toml").exists()  # kept for the finished intake
+    assert load(tmp_path / "out.incomplete.toml")["meta"]["complete"] is False
+
+
+def test_resuming_a_record_whose_answers_meet_s1_shows_the_banner_first(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    """An EHR-style record: intent (cssrs_4) given without cssrs_2. The interview drops it
+    (asked only after cssrs_2) and asks again, but the banner comes first."""
+    record = tmp_path / "ehr.toml"
+    answers = {"client_id": "EHR-1", "cssrs_4": True}
+    record.write_text(tomli_w.dumps({"meta": {"complete": False}, "answers": answers}))
+    run = drive(bank, "", resume=record)
+    assert run.output.lstrip().startswith("┏━ EMERGENCY: imminent risk")
+    assert "cssrs_4: not asked given the other answers, dropped" in run.flat
+
+
 # ---------------------------------------------------------------------------------------------
 # Clinician override
 # ---------------------------------------------------------------------------------------------
@@ -762,6 +802,45 @@ def test_declining_the_export_offer_writes_nothing(
     assert run.code == 0, run.output
     assert list(tmp_path.iterdir()) == []
     assert "Summary written" not in run.output
+
+
+def test_report_is_written_beside_the_export_and_the_draft_goes(
+    bank: Bank, drive: Drive, tmp_path: Path, drafts_home: Path
+) -> None:
+    typed = example_answers(bank)
+    keys = answer_keys(bank, typed) + SCORE + NO_OVERRIDE
+    run = drive(bank, keys, export=tmp_path / "s.toml", report=tmp_path / "note.txt")
+    assert run.code == 0, run.output
+    note = (tmp_path / "note.txt").read_text(encoding="utf-8")
+    assert note.startswith("Level-of-care intake note") and "Outpatient (OP) (op)" in note
+    assert mode(tmp_path / "note.txt") == 0o600 and load(tmp_path / "s.toml")["answers"] == typed
+    assert "Report written" in run.output
+    assert not list(drafts_home.rglob("*.draft.toml"))
+
+
+def test_a_report_that_cannot_be_written_keeps_the_draft_and_exits_1(
+    bank: Bank, drive: Drive, tmp_path: Path, drafts_home: Path
+) -> None:
+    typed = example_answers(bank)
+    keys = answer_keys(bank, typed) + SCORE + NO_OVERRIDE
+    run = drive(bank, keys, export=tmp_path / "s.toml", report=Path("/proc/r.html"))
+    assert run.code == 1, run.output
+    assert load(tmp_path / "s.toml")["answers"] == typed  # the other output is written
+    assert "Report not written" in run.output
+    draft = only_draft(drafts_home)
+    assert load(draft)["answers"] == typed and load(draft)["meta"]["state"] == "export_failed"
+
+
+def test_the_emergency_stopped_early_gets_its_report_too(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = with_safety(bank, TRIGGERS["harm_others"])
+    keys = answer_keys(bank, typed, stop_after="harm_others") + STRAIGHT_TO_RESULT + NO_EXPORT
+    run = drive(bank, keys, report=tmp_path / "early.html")
+    assert run.code == 0, run.output
+    assert not (tmp_path / "early.html").exists()  # kept for the finished intake's report
+    page = (tmp_path / "early.incomplete.html").read_text(encoding="utf-8")
+    assert "EMERGENCY: imminent risk" in page and "incomplete" in page
 
 
 @pytest.mark.parametrize(("replace", "force"), [("n", False), ("y", False), ("", True)])

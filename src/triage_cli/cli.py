@@ -20,6 +20,7 @@ from triage_cli.text import prose, shown
 
 if TYPE_CHECKING:
     from triage_cli.bank import Bank
+    from triage_cli.outputs import Written
     from triage_cli.record.stored import Stored
 
 app = typer.Typer(
@@ -108,6 +109,10 @@ def interview(
     export: Annotated[
         Path | None, typer.Option(help="Write the TOML summary here at the end (0600).")
     ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Write the report at the end: .html (printable) or .txt (chart note)."),
+    ] = None,
     resume: Annotated[
         str | None,
         typer.Option(
@@ -139,10 +144,20 @@ def interview(
     from triage_cli.render import console
 
     with reporting():
+        if report is not None:
+            from triage_cli.outputs import report_format
+
+            report_format(report)  # a usage error before the first question
         bank = load_bank(questions)
         draft = _resumed(resume) if resume is not None else None
         code = wizard.run(
-            bank, console(), client_id=client_id, resume=draft, export=export, force=force
+            bank,
+            console(),
+            client_id=client_id,
+            resume=draft,
+            export=export,
+            report=report,
+            force=force,
         )
     raise typer.Exit(code)
 
@@ -207,11 +222,15 @@ def score(
     previous: Annotated[
         Path | None, typer.Option(help="An earlier summary: show step up / step down since then.")
     ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Write the report here: .html (printable) or .txt (chart note); 0600."),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the assessment as JSON on stdout instead.")
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing export file.")
+        bool, typer.Option("--force", help="Replace an existing export or report file.")
     ] = False,
     assessed: Annotated[
         str | None,
@@ -226,12 +245,16 @@ def score(
     """Re-score a TOML summary (or [answers] file) and show the result screen.
 
     Exit 0 when scored (a changed recommendation is a warning), 1 when the answers are
-    invalid (every problem listed) or the record is incomplete (what its answers determine
-    is shown), 2 when the file cannot be read.
+    invalid (every problem listed), the record is incomplete (what its answers determine is
+    shown) or one of several outputs could not be written, 2 when the file cannot be read.
     """
+    from dataclasses import replace
+
     from triage_cli.bank import load_bank
     from triage_cli.formats import toml_summary
+    from triage_cli.outputs import report_format, write_outputs
     from triage_cli.record.model import assessed_time, assessment_of, build_record
+    from triage_cli.record.recorded import notes_on
     from triage_cli.record.stored import (
         bank_warning,
         differences_warning,
@@ -242,6 +265,8 @@ def score(
 
     with reporting():
         bank = load_bank(questions)
+        if report is not None:
+            report_format(report)  # a usage error before anything is read
         stored = _read_with_safety(bank, file)
         assessment = assessment_of(stored.answers)
         with _emergency_kept(bool(assessment.emergency)):  # a later failure must not hide it
@@ -256,10 +281,14 @@ def score(
                 assessed=when,
                 started=stored.started,
             )
-            if export:
-                toml_summary.write(export, record, force=force)
+            record = replace(
+                record, notes=tuple(notes_on(bank, stored, record, shows_recorded=False))
+            )
+            written = write_outputs(record, export=export, report=report, force=force)
+            if len(written) == 1 and written[0].error:  # the one output asked for
+                raise written[0].error
         bank_note, model_note = bank_warning(bank, stored), model_warning(stored)
-        notes = [w for w in (bank_note, model_note) if w]
+        notes = [w for w in (bank_note, model_note) if w] + stored.time_warnings
         differences = stored_differences(stored, record.scores, record.ratings)
         changes = recommendation_changes(stored, record.recommendation)
     for note in [*notes, differences_warning(differences)]:
@@ -290,8 +319,7 @@ def score(
             out.print(rescore_note(stored.recommendation, changes))
         if record.comparison is not None:
             out.print(comparison_view(record.comparison))
-    if export:
-        typer.echo(f"summary written: {shown(export, 300)} (mode 0600)", err=True)
+    _said(written, bool(record.assessment.emergency))
     if not record.complete:
         count = len(record.not_answered)
         typer.echo(
@@ -299,6 +327,26 @@ def score(
             err=True,
         )
         raise typer.Exit(1)
+
+
+def _said(written: "list[Written]", emergency: bool) -> None:
+    """Each output written, then each failure (between crisis banners for an emergency);
+    exit 1 when one of several failed: the others are written."""
+    for output in written:
+        if output.error is None:
+            typer.echo(f"{output.what} written: {shown(output.path, 300)} (mode 0600)", err=True)
+    failed = [output for output in written if output.error is not None]
+    if not failed:
+        return
+    if emergency:
+        from triage_cli.render import console, crisis_banner
+
+        console(stderr=True).print(crisis_banner())
+    for output in failed:
+        typer.echo(f"error: {output.what} not written: {prose(output.error, None)}", err=True)
+    if emergency:
+        console(stderr=True).print(crisis_banner())
+    raise typer.Exit(1)
 
 
 @contextlib.contextmanager
@@ -342,6 +390,77 @@ def _read_with_safety(bank: "Bank", file: Path) -> "Stored":
         if not imminent_risk(error.values):
             raise
         _between_banners(error)
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    text = "text"
+
+
+@app.command()
+def report(
+    summary: Annotated[Path, typer.Argument(help="A TOML summary (or an [answers] file).")],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write here, or - for stdout (default: beside the summary, .html or .txt).",
+        ),
+    ] = None,
+    fmt: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            help="html: the printable report; text: the chart note (default: from -o, else html).",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    questions: BankDir = None,
+) -> None:
+    """Write a summary's printable report (HTML) or chart note (text), as it was recorded.
+
+    The report shows the stored recommendation, never a silent re-score: when today's rules
+    or question bank would give something else, a note in it says so. Exit 0 when written,
+    1 when the answers are invalid, 2 when the file cannot be read or the output exists.
+    """
+    from triage_cli.bank import load_bank
+    from triage_cli.outputs import REPORT_FORMATS, report_format, report_text, write_report
+    from triage_cli.record.recorded import as_recorded
+
+    with reporting():
+        bank = load_bank(questions)
+        if fmt is not None:
+            chosen = fmt.value
+        elif output not in (None, "-") and Path(output).suffix.lower() in REPORT_FORMATS:
+            chosen = report_format(output)
+        else:
+            chosen = "html"
+        stored = _read_with_safety(bank, summary)
+        with _emergency_kept(_emergency_of(stored)):
+            record = as_recorded(bank, stored)
+            if output == "-":
+                typer.echo(report_text(record, chosen), nl=False)
+            else:
+                target = (
+                    Path(output)
+                    if output
+                    else summary.with_suffix(".html" if chosen == "html" else ".txt")
+                )
+                write_report(target, record, chosen, force=force)
+                typer.echo(f"report written: {shown(target, 300)} (mode 0600)", err=True)
+    if record.assessment.emergency:
+        from triage_cli.render import console, crisis_banner
+
+        console(stderr=True).print(crisis_banner())
+    for note in record.notes:
+        typer.echo(f"note: {prose(note, None)}", err=True)
+
+
+def _emergency_of(stored: "Stored") -> bool:
+    from triage_cli.record.model import assessment_of
+
+    return bool(assessment_of(stored.answers).emergency or stored.recommendation.get("emergency"))
 
 
 class Format(StrEnum):

@@ -18,7 +18,15 @@ from triage_cli.bank.model import Bank, ChecklistItem, Program, Question
 from triage_cli.record.compare import Comparison
 from triage_cli.record.model import Record
 from triage_cli.record.override import Override
-from triage_cli.scoring import RATING_NAMES, WITHDRAWAL_TEXT, Assessment, Level
+from triage_cli.record.words import (
+    CRISIS_LINES,
+    DISCLAIMER,
+    NOT_DETERMINED,
+    not_answered_words,
+    rating_lines,
+    score_lines,
+)
+from triage_cli.scoring import WITHDRAWAL_TEXT, Assessment, Level
 from triage_cli.scoring.partial import Partial
 from triage_cli.text import local_time, prose, shown
 
@@ -78,18 +86,6 @@ def bank_listing(bank: Bank) -> RenderableType:
     return Group(*parts)
 
 
-DISCLAIMER = (
-    "Decision support, not a diagnosis: a clinician makes the decision, using this "
-    "recommendation and its reasons as one input."
-)
-CRISIS_LINES = (
-    "Arrange a same-day emergency evaluation.",
-    "Do not leave the person alone.",
-    "988 Suicide & Crisis Lifeline: call or text 988.",
-    "911 for immediate danger.",
-)
-
-
 def crisis_banner() -> RenderableType:
     """The emergency banner (rule S1): shown at once in the interview and first in every result."""
     body = Text("\n".join(f"* {line}" for line in CRISIS_LINES), style="bold")
@@ -134,7 +130,7 @@ def result_view(record: Record) -> RenderableType:
         )
     parts.append(_reasons(a))
     parts.append(_ratings(record))
-    parts.append(_scores(record.scores))
+    parts.append(_scores(record))
     if a.flags:
         parts.append(
             Group(
@@ -161,10 +157,9 @@ def result_view(record: Record) -> RenderableType:
 
 
 def _incomplete_note(record: Record) -> Text:
-    count = len(record.not_answered)
     return Text(
-        f"INCOMPLETE: {count} question{'s' * (count != 1)} not answered. Only what the "
-        "answers given determine is shown; finish the intake for the rest.",
+        f"INCOMPLETE: {not_answered_words(record)}. Only what the answers given determine "
+        "is shown; finish the intake for the rest.",
         style="bold yellow",
     )
 
@@ -221,53 +216,26 @@ def _reasons(a: Assessment | Partial) -> RenderableType:
 
 def _ratings(record: Record) -> RenderableType:
     """A small bar chart: name, bar, value, then (wrapped) the answers that set it."""
-    a, ratings = record.assessment, record.ratings
     table = Table.grid(padding=(0, 2))  # a grid lays out the same on every rich version
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True)
     table.add_column(style="dim", ratio=1)
-    for letter, name in RATING_NAMES.items():
-        if letter in ratings:
-            value = ratings[letter]
-            table.add_row(f"  {letter} {name}", f"{_bar(value)} {value}", a.rating_why[letter])
-        else:
-            table.add_row(f"  {letter} {name}", "not determined", "")
-    composite = ratings.get("composite")
-    total = "not determined" if composite is None else f"{composite} of 35"
+    for line in rating_lines(record.ratings, record.assessment.rating_why):
+        shown_value = NOT_DETERMINED if line.value is None else f"{_bar(line.value)} {line.value}"
+        table.add_row(f"  {line.letter} {line.name}", shown_value, prose(line.why))
+    composite = record.ratings.get("composite")
+    total = NOT_DETERMINED if composite is None else f"{composite} of 35"
     title = Text(f"Ratings (1-5; composite {total})", style="bold")
     return Group(title, table)
 
 
-SCORE_ROWS = (  # name, total's field and its maximum, band's field
-    ("PHQ-9 (depression)", "phq9_total", 27, "phq9_band"),
-    ("GAD-7 (anxiety)", "gad7_total", 21, "gad7_band"),
-    ("AUDIT-C (alcohol)", "auditc_total", 12, "auditc_positive"),
-    ("DAST-10 (drugs)", "dast10_total", 10, "dast10_band"),
-    ("C-SSRS screener", "", 0, "cssrs_risk"),
-)
-
-
-def _scores(scores: Mapping[str, object]) -> RenderableType:
+def _scores(record: Record) -> RenderableType:
     table = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))
     for _ in range(3):
         table.add_column(no_wrap=True)
-    for name, total, highest, band in SCORE_ROWS:
-        if band not in scores:
-            table.add_row(f"  {name}", "", "not determined")
-            continue
-        shown_total = f"{scores[total]}/{highest}" if total else ""
-        table.add_row(f"  {name}", shown_total, _band_words(band, scores))
+    for line in score_lines(record.scores):
+        table.add_row(f"  {line.name}", line.score, prose(line.band))
     return Group(Text("Screening scores", style="bold"), table)
-
-
-def _band_words(band: str, scores: Mapping[str, object]) -> str:
-    if band == "auditc_positive":
-        return ("positive" if scores[band] else "negative") + (
-            ", high" * bool(scores["auditc_high"])
-        )
-    if band == "cssrs_risk":
-        return f"risk {scores[band]}"
-    return str(scores[band]).replace("_", " ")
 
 
 def program_card(program: Program, adolescent_note: str = "") -> RenderableType:

@@ -17,6 +17,7 @@ from triage_cli.answers import (
     Problem,
     answered_but_skipped,
     converter,
+    parse_answers,
     shown_answer,
 )
 from triage_cli.bank.model import Bank, Question, Value
@@ -32,10 +33,6 @@ class PartialAnswers(Answers):
     not_answered: tuple[str, ...] = ()
     undecided: tuple[str, ...] = ()
     skipped: frozenset[str] = frozenset()
-
-    @property
-    def complete(self) -> bool:
-        return not self.not_answered and not self.undecided
 
 
 ASKED, SKIPPED, UNDECIDED = "asked", "skipped", "undecided"
@@ -57,10 +54,11 @@ def asking(question: Question, values: Mapping[str, Value], state: Mapping[str, 
     return verdict
 
 
-def parse_partial(bank: Bank, raw: Mapping[str, object], source: str = "") -> PartialAnswers:
+def parse_partial(bank: Bank, raw: Mapping[str, object], source: str = "") -> Answers:
     """Validate answers that may be incomplete: every answer given is checked as in
     parse_answers (a bad value, an unknown id, an answer the skip logic would not ask are
-    problems) but a missing one is not."""
+    problems) but a missing one is not. PartialAnswers when some are missing; complete
+    answers come back as plain Answers, as parse_answers gives them."""
     problems = [Problem(shown(k), "", "unknown answer id") for k in raw if k not in bank.by_id]
     values: dict[str, Value] = {}
     state: dict[str, str] = {}
@@ -87,5 +85,7 @@ def parse_partial(bank: Bank, raw: Mapping[str, object], source: str = "") -> Pa
         raise AnswersError(problems, values, source)
     not_answered = tuple(qid for qid, verdict in state.items() if verdict == ASKED)
     undecided = tuple(qid for qid, verdict in state.items() if verdict == UNDECIDED)
+    if not not_answered and not undecided:
+        return parse_answers(bank, values, source)
     skipped = frozenset(qid for qid, verdict in state.items() if verdict == SKIPPED)
     return PartialAnswers(MappingProxyType(values), not_answered, undecided, skipped)

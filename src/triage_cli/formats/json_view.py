@@ -9,8 +9,7 @@ from triage_cli.record.model import Record
 
 
 def as_json(record: Record) -> dict[str, Any]:
-    a, meta = record.assessment, record.meta
-    recommendation = record.recommendation
+    meta, recommendation = record.meta, record.recommendation
     payload: dict[str, Any] = {"client_id": record.client_id, "complete": record.complete}
     if meta.assessed is not None:
         payload["assessed"] = meta.assessed.isoformat()
@@ -22,10 +21,13 @@ def as_json(record: Record) -> dict[str, Any]:
     payload |= {
         "ratings": ratings,
         "scores": record.scores,
-        "rules": list(a.rules),
-        "reasons": list(a.reasons),
-        "also_considered": list(a.also_considered),
-        "flags": [{"code": f.code, "text": f.text} for f in a.flags],
+        **{k: recommendation[k] for k in ("rules", "reasons", "also_considered")},
+        "flags": [
+            {"code": code, "text": text}
+            for code, text in zip(
+                recommendation["flags"], recommendation["flag_notes"], strict=True
+            )
+        ],
         "bank": {"name": meta.bank_name, "version": meta.bank_version, "sha256": meta.bank_sha256},
         "model_version": meta.model_version,
     }

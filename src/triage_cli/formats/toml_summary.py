@@ -39,7 +39,7 @@ def document(record: Record, *, created: datetime | None = None) -> dict[str, An
             "bank_version": meta.bank_version,
             "bank_sha256": meta.bank_sha256,
             "created": (created or datetime.now(UTC)).replace(microsecond=0),
-            **{k: t.astimezone(UTC).replace(microsecond=0) for k, t in times.items() if t},
+            **{k: t for k, t in times.items() if t},
             "complete": record.complete,
         },
         "answers": {line.id: line.value for line in record.labelled},
@@ -49,6 +49,8 @@ def document(record: Record, *, created: datetime | None = None) -> dict[str, An
     }
     if not record.complete:
         doc["meta"]["not_answered"] = list(record.not_answered)
+        if record.undecided:  # asked or not, by answers not given yet
+            doc["meta"]["undecided"] = list(record.undecided)
     if record.override:
         override = record.override
         doc["override"] = {k: v for k, v in vars(override).items() if v != ""} | {
@@ -129,9 +131,7 @@ def read(bank: Bank, path: Path | str) -> Stored:
 def _answers(bank: Bank, raw: dict[str, Any], meta: dict[str, Any], source: str) -> Answers:
     """A record that says it is incomplete is read as such; any other must be whole."""
     if meta.get("complete") is False:
-        partial = parse_partial(bank, raw, source)
-        if not partial.complete:
-            return partial
+        return parse_partial(bank, raw, source)
     return parse_answers(bank, raw, source)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from triage_cli.errors import OutputError
+from triage_cli.errors import OutputError, TriageError
 from triage_cli.formats import toml_summary
 from triage_cli.interview import ask
 from triage_cli.interview.state import Interview, say
+from triage_cli.outputs import report_format, write_report
 from triage_cli.record.model import Record
 from triage_cli.record.override import NOTE_REQUIRED, OVERRIDE_REASONS, Override
 from triage_cli.scoring import Assessment, Level
@@ -44,7 +45,7 @@ def _needed(raw: str) -> bool | str:
 def export_summary(interview: Interview, record: Record, force: bool) -> Path | None:
     """Write the TOML summary to --export, or where the coordinator says when offered.
     Returns the path written, or None (then the caller keeps a draft)."""
-    console, path = interview.console, interview.export
+    console, path = interview.console, apart(interview.export, record)
     what = "this intake" if record.complete else "this incomplete intake (the emergency so far)"
     if path is None and not ask.confirm(f"Export a TOML summary of {what}?", default=False):
         return None
@@ -69,6 +70,34 @@ def export_summary(interview: Interview, record: Record, force: bool) -> Path | 
             console.print("Not exported.")
             return None
         path, force = None, False
+
+
+def write_report_file(interview: Interview, record: Record, force: bool) -> bool:
+    """Write --report (the printable report or the chart note) of this record; False when it
+    was asked for and not written (the caller keeps the draft)."""
+    path = apart(interview.report, record)
+    if path is None:
+        return True
+    if path.exists() and not force:
+        if not ask.confirm(f"{path} exists. Replace it?", default=False):
+            say(interview.console, f"Report not written: {path} exists.", "red")
+            return False
+        force = True
+    try:
+        write_report(path, record, report_format(path), force=force)
+    except TriageError as error:
+        say(interview.console, f"Report not written: {error}", "red")
+        return False
+    say(interview.console, f"Report written: {path} (mode 0600)")
+    return True
+
+
+def apart(path: Path | None, record: Record) -> Path | None:
+    """Where an output goes: an incomplete record's beside the one --export or --report
+    names (NAME.incomplete.toml), so that the finished intake is never written over it."""
+    if path is None or record.complete or path.stem.endswith(".incomplete"):
+        return path
+    return path.with_name(f"{path.stem}.incomplete{path.suffix}")
 
 
 def _writable_name(raw: str) -> bool | str:

@@ -24,6 +24,7 @@ class Interview:
     console: Console
     answers: dict[str, Value] = field(default_factory=dict)
     export: Path | None = None
+    report: Path | None = None  # --report: the printable report or chart note, by extension
     phase: str = "questions"  # questions, review, override, export (record.drafts.PHASES)
     override: Override | None = None
     started: datetime = field(default_factory=lambda: datetime.now(UTC))

@@ -21,7 +21,7 @@ from triage_cli.answers.partial import parse_partial
 from triage_cli.bank.model import Bank, show_value
 from triage_cli.errors import InputError
 from triage_cli.interview import ask
-from triage_cli.interview.outcome import ask_override, export_summary
+from triage_cli.interview.outcome import ask_override, export_summary, write_report_file
 from triage_cli.interview.safekeeping import (
     INTERRUPTED,
     STOPPING,
@@ -50,17 +50,27 @@ def run(
     client_id: str | None = None,
     resume: Path | None = None,
     export: Path | None = None,
+    report: Path | None = None,
     force: bool = False,
 ) -> int:
     """The whole interview; returns the exit code: 0 done (exported, or kept as a draft),
-    1 the summary could not be exported, 129 hung up, 130 interrupted, 143 terminated."""
-    interview = Interview(bank, console, export=export)
+    1 the summary or the report could not be written, 129 hung up, 130 interrupted, 143
+    terminated."""
+    interview = Interview(bank, console, export=export, report=report)
     if resume is not None:
         resumed = read_draft(bank, resume)
+        if resumed.imminent:  # first, before anything that may refuse (a draft in use)
+            console.print(render.crisis_banner())
         draft = None if resumed.is_draft else find_draft(resumed)
         if draft is not None:  # an incomplete record: its interview goes on in its draft
             say(console, f"{resume} was written before the interview ended: continuing its draft.")
             resume, resumed = draft, read_draft(bank, draft)
+        elif resumed.incomplete:
+            say(
+                console,
+                f"{resume} was written before the interview ended; its draft was not found "
+                "(finished, or removed): this interview keeps a new one.",
+            )
         interview.answers = resumed.answers
         if resumed.is_draft:
             interview.draft = resume
@@ -124,13 +134,19 @@ def steps(interview: Interview, force: bool) -> int:
         if interview.override:
             console.print(render.override_view(record))
     exported = export_summary(interview, record, force)
-    return finish(interview, exported)
+    reported = write_report_file(interview, record, force)
+    return finish(interview, exported, reported)
 
 
-def finish(interview: Interview, exported: Path | None) -> int:
-    """After the export: remove the draft once the summary is safely written (never when the
-    summary is the draft itself), else keep it; 1 when the export failed."""
+def finish(interview: Interview, exported: Path | None, reported: bool = True) -> int:
+    """After the export: remove the draft once the summary (and the report asked for) is
+    safely written (never when the summary is the draft itself), else keep it; 1 when the
+    export or the report failed."""
     console, draft = interview.console, interview.draft
+    if not reported:
+        if not keep(interview, "export_failed"):
+            last_resort(interview)
+        return EXPORT_FAILED
     if exported is not None:
         if draft is not None and draft.exists() and not _same_file(draft, exported):
             try:
@@ -216,8 +232,9 @@ def finish_early(interview: Interview, force: bool) -> int:
     )
     interview.console.print(render.result_view(record))
     export_summary(interview, record, force)
+    reported = write_report_file(interview, record, force)
     if keep(interview, "emergency"):
-        return EXPORT_FAILED if interview.export_failed else 0
+        return EXPORT_FAILED if interview.export_failed or not reported else 0
     last_resort(interview)
     return EXPORT_FAILED
 

@@ -22,8 +22,8 @@ from triage_cli.errors import InputError, OutputError
 from triage_cli.nesting import TOO_DEEP, too_deep
 from triage_cli.record.files import write_private
 from triage_cli.record.override import Override
-from triage_cli.record.stored import aware_time
-from triage_cli.scoring import MODEL_VERSION
+from triage_cli.record.stored import past_time
+from triage_cli.scoring import MODEL_VERSION, imminent_risk
 from triage_cli.text import local_time, shown
 
 HEADER = "# triage-cli interview draft (unfinished). Contains health information.\n"
@@ -125,6 +125,8 @@ class Resumed:
     override: Override | None
     started: datetime | None
     assessed: datetime | None = None
+    incomplete: bool = False  # a summary written before its interview ended
+    imminent: bool = False  # the file's answers, dropped ones too, meet rule S1
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -154,22 +156,27 @@ def read_draft(bank: Bank, path: Path | str) -> Resumed:
     unknown = [key for key in raw if key not in bank.by_id]
     notes = [f"{shown(key)}: not a question of this bank, dropped" for key in unknown]
     kept: dict[str, Value] = {}
+    readable: dict[str, Value] = {}  # every answer that converts, kept or not: for safety
     for question in bank.questions:
         if question.id not in raw:
             continue
         value, error = converter(question)(raw[question.id])
         if error or value is None:
             notes.append(f"{question.id}: {error or 'blank'}, dropped: it will be asked again")
-        elif not question.asked(kept):
+            continue
+        readable[question.id] = value
+        if not question.asked(kept):
             notes.append(f"{question.id}: not asked given the other answers, dropped")
         else:
             kept[question.id] = value
     meta = document.get("meta") if isinstance(document.get("meta"), dict) else {}
     is_draft = meta.get("kind") == "draft"
     phase = meta.get("phase") if meta.get("phase") in PHASES else "questions"
-    started, assessed = (aware_time(meta.get(key)) for key in ("started", "assessed"))
+    started, assessed = (past_time(meta.get(key)) for key in ("started", "assessed"))
     override = _override(document.get("override"))
-    return Resumed(kept, notes, is_draft, phase, override, started, assessed)
+    incomplete = not is_draft and meta.get("complete") is False
+    imminent = imminent_risk(readable)
+    return Resumed(kept, notes, is_draft, phase, override, started, assessed, incomplete, imminent)
 
 
 def _override(table: object) -> Override | None:
@@ -312,7 +319,7 @@ def list_drafts(folder: Path | None = None) -> list[DraftInfo]:
                 saved=saved if isinstance(saved, datetime) else None,
                 state="in_progress" if holder is not None else state,
                 holder=holder,
-                started=aware_time(meta.get("started")),
+                started=past_time(meta.get("started")),
             )
         )
     oldest = datetime.min.replace(tzinfo=UTC)
@@ -325,9 +332,10 @@ def find_draft(resumed: Resumed) -> Path | None:
     client_id, started = resumed.answers.get("client_id"), resumed.started
     if started is None or client_id is None:
         return None
-    for draft in list_drafts():
-        if draft.client_id == client_id and draft.started == started:
-            return draft.path
+    for folder in (drafts_folder(), Path(".")):  # the interview's fallback folder too
+        for draft in list_drafts(folder):
+            if draft.client_id == client_id and draft.started == started:
+                return draft.path
     return None
 
 

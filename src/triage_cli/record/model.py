@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from triage_cli import __version__
 from triage_cli.answers import Answers
 from triage_cli.answers.partial import PartialAnswers
-from triage_cli.bank.model import Bank, ChecklistItem, Program, Value
+from triage_cli.bank.model import Bank, ChecklistItem, Program, Question, Value
 from triage_cli.errors import InputError
 from triage_cli.record.compare import Comparison, compare
 from triage_cli.record.override import Override
@@ -21,6 +21,9 @@ from triage_cli.record.stored import Stored
 from triage_cli.scoring import MODEL_VERSION, Assessment, assess
 from triage_cli.scoring.partial import Partial, assess_partial
 from triage_cli.text import shown
+
+if TYPE_CHECKING:
+    from triage_cli.record.recorded import Recorded
 
 
 @dataclass(frozen=True)
@@ -48,23 +51,37 @@ class AnswerLine:
 
 
 @dataclass(frozen=True)
+class QuestionLine:
+    """Every question of the bank as a record holds it: answered (with its label), not asked
+    (the skip logic skipped it), or not answered (an incomplete record)."""
+
+    id: str
+    section: str
+    prompt: str
+    status: str  # "answered", "not asked", "not answered"
+    label: str  # the answer's words; "" unless answered
+
+
+@dataclass(frozen=True)
 class Record:
     """What the chart holds for one assessment. `level` is the level the program card and the
     checklist are for: the override's when there is one, else the recommendation's. An
     incomplete record (an interview stopped at an emergency, a response holding one
-    instrument) holds a Partial: what its answers determine; without a level it has no
-    program card and no checklist."""
+    instrument) holds a Partial: what its answers determine; without a level (its own or an
+    override's) it has no program card and no checklist."""
 
     meta: Meta
     answers: Answers
     labelled: tuple[AnswerLine, ...]  # in bank order
-    assessment: Assessment | Partial
+    questions: tuple[QuestionLine, ...]  # every question of the bank, in bank order
+    assessment: Assessment | Partial | Recorded  # Recorded: a summary as it was stored
     level: str | None
     program: Program | None
     adolescent_note: str  # the program's note for a client under 18; "" otherwise
     checklist: tuple[ChecklistItem, ...]
     override: Override | None = None
     comparison: Comparison | None = None
+    notes: tuple[str, ...] = ()  # what a reader must know: another bank, rules that changed
 
     @property
     def client_id(self) -> str:
@@ -72,8 +89,8 @@ class Record:
 
     @property
     def complete(self) -> bool:
-        """Every question the skip logic asks is answered, and all of it scored."""
-        return isinstance(self.assessment, Assessment)
+        """Every question the skip logic asks is answered."""
+        return not isinstance(self.answers, PartialAnswers)
 
     @property
     def not_answered(self) -> tuple[str, ...]:
@@ -82,16 +99,22 @@ class Record:
         return answers.not_answered if isinstance(answers, PartialAnswers) else ()
 
     @property
+    def undecided(self) -> tuple[str, ...]:
+        """The questions whose asking waits on answers not given yet, in bank order."""
+        answers = self.answers
+        return answers.undecided if isinstance(answers, PartialAnswers) else ()
+
+    @property
     def scores(self) -> dict[str, Value]:
         """The instrument scores determined, by batch column name."""
         a = self.assessment
-        return a.scores if isinstance(a, Partial) else a.scores._asdict()
+        return a.scores._asdict() if isinstance(a, Assessment) else dict(a.scores)
 
     @property
     def ratings(self) -> dict[str, int]:
         """The ratings determined (R-G), and the composite when it is."""
         a = self.assessment
-        found = dict(a.ratings) if isinstance(a, Partial) else a.ratings._asdict()
+        found = a.ratings._asdict() if isinstance(a, Assessment) else dict(a.ratings)
         return found if a.composite is None else {**found, "composite": a.composite}
 
     @property
@@ -116,6 +139,10 @@ class Record:
 
 
 def meta_of(bank: Bank, assessed: datetime | None = None, started: datetime | None = None) -> Meta:
+    """The record's origin; its times in UTC, to the second, for every writer alike."""
+    assessed, started = (
+        t.astimezone(UTC).replace(microsecond=0) if t else None for t in (assessed, started)
+    )
     return Meta(__version__, MODEL_VERSION, bank.name, bank.version, bank.sha256, assessed, started)
 
 
@@ -127,6 +154,25 @@ def labelled(bank: Bank, answers: Mapping[str, Value]) -> tuple[AnswerLine, ...]
         for q in bank.questions
         if q.id in answers
     )
+
+
+def question_lines(bank: Bank, answers: Answers) -> tuple[QuestionLine, ...]:
+    titles = {section.id: section.title for section in bank.sections}
+    pending = (
+        set(answers.not_answered) | set(answers.undecided)
+        if isinstance(answers, PartialAnswers)
+        else set()
+    )
+
+    def line(q: Question) -> QuestionLine:
+        if q.id in answers:
+            return QuestionLine(
+                q.id, titles[q.section], q.prompt, "answered", q.label(answers[q.id])
+            )
+        status = "not answered" if q.id in pending else "not asked"
+        return QuestionLine(q.id, titles[q.section], q.prompt, status, "")
+
+    return tuple(line(q) for q in bank.questions)
 
 
 def program_for(
@@ -151,12 +197,13 @@ def checklist_for(
 def build_record(
     bank: Bank,
     answers: Answers,
-    assessment: Assessment | Partial,
+    assessment: Assessment | Partial | Recorded,
     *,
     override: Override | None = None,
     previous: Stored | None = None,
     assessed: datetime | None = None,
     started: datetime | None = None,
+    notes: tuple[str, ...] = (),
 ) -> Record:
     """The Record of one assessment; `previous` is an earlier summary of the same client."""
     recommended = assessment.level.code if assessment.level is not None else None
@@ -166,6 +213,7 @@ def build_record(
         meta=meta_of(bank, assessed, started),
         answers=answers,
         labelled=labelled(bank, answers.values),
+        questions=question_lines(bank, answers),
         assessment=assessment,
         level=level,
         program=program,
@@ -175,6 +223,7 @@ def build_record(
         comparison=(
             compare(previous, assessment, answers.client_id) if previous is not None else None
         ),
+        notes=notes,
     )
 
 
@@ -199,7 +248,12 @@ def assessed_time(
             f"--assessed {shown(given)}: expected a date and time such as 2026-12-02T14:30 "
             "(local time) or 2026-12-02T14:30+00:00"
         ) from None
-    moment = (moment if moment.utcoffset() is not None else moment.astimezone()).astimezone(UTC)
+    try:
+        local = moment if moment.utcoffset() is not None else moment.astimezone()
+        moment = local.astimezone(UTC)
+        moment.astimezone()  # it is shown in local time
+    except (OverflowError, ValueError, OSError):
+        raise InputError(f"--assessed {shown(given)}: out of the range of dates") from None
     if moment > (now or datetime.now(UTC)) + timedelta(minutes=1):
         raise InputError(f"--assessed {shown(given)} is in the future")
     if stored is not None and stored != moment:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,17 +41,44 @@ class Stored:
     @property
     def assessed(self) -> datetime | None:
         """When the answers were taken ([meta] assessed, a timezone-aware time)."""
-        return aware_time(self.meta.get("assessed"))
+        return past_time(self.meta.get("assessed"))
 
     @property
     def started(self) -> datetime | None:
         """When the interview that took them began."""
-        return aware_time(self.meta.get("started"))
+        return past_time(self.meta.get("started"))
+
+    @property
+    def time_warnings(self) -> list[str]:
+        """A stored assessment or start time that cannot be used, and so is left out."""
+        return [
+            f"{shown(self.path.name)}: [meta] {key} = {shown(repr(self.meta[key]))} is left "
+            "out: not a past date and time with its UTC offset"
+            for key in ("assessed", "started")
+            if key in self.meta and past_time(self.meta[key]) is None
+        ]
 
 
 def aware_time(value: object) -> datetime | None:
-    """A stored time, when it is one with its zone (a local time without one is not used)."""
-    return value if isinstance(value, datetime) and value.utcoffset() is not None else None
+    """A stored time in UTC, when it is one: with its zone (a local time without one could be
+    any time), and one that local time can show."""
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        return None
+    try:
+        moment = value.astimezone(UTC)
+        moment.astimezone()  # shown in local time later: a year 1 or 9999 edge fails here
+    except (OverflowError, ValueError, OSError):
+        return None
+    return moment
+
+
+def past_time(value: object, now: datetime | None = None) -> datetime | None:
+    """A stored time of something that happened (an assessment, an interview's start): as
+    aware_time, and not in the future."""
+    moment = aware_time(value)
+    if moment is None or moment > (now or datetime.now(UTC)) + timedelta(minutes=1):
+        return None
+    return moment
 
 
 def bank_warning(bank: Bank, stored: Stored) -> str | None:

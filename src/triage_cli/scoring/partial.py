@@ -21,10 +21,10 @@ from triage_cli.bank.schema import SCORED, YES_NO
 from triage_cli.scoring import RULES_BY_ID, assess
 from triage_cli.scoring.decision import names_read
 from triage_cli.scoring.facts import DERIVED, NOT_ASKED
-from triage_cli.scoring.instruments import CSSRS_ITEMS, SCORE_INPUTS
+from triage_cli.scoring.instruments import SCORE_INPUTS
 from triage_cli.scoring.model import Assessment, FiredRule, Flag, Level, Ratings
 from triage_cli.scoring.ratings import RATINGS, inputs
-from triage_cli.scoring.rules import EMERGENCY_RULE, FLAGS, imminent_risk
+from triage_cli.scoring.rules import EMERGENCY_RULE, FLAGS, imminent_risk, withdrawal_management
 
 LEVEL = "level"  # the fact only rule S1 determines from partial answers
 
@@ -105,7 +105,7 @@ class Partial:
 
     @property
     def withdrawal_management(self) -> str | None:
-        needed = ("withdrawal_now", "withdrawal_complicated")
+        needed = inputs(withdrawal_management)
         return self.stand_in.withdrawal_management if self.known.issuperset(needed) else None
 
     @property
@@ -172,7 +172,7 @@ def assess_partial(values: Mapping[str, Value], skipped: Collection[str] = ()) -
     stand_in = assess(Answers(MappingProxyType(filled)))
     if imminent_risk(values):
         emergency: bool | None = True
-    elif known.issuperset((*CSSRS_ITEMS, "harm_others")):
+    elif _rule_reads(EMERGENCY_RULE) <= known:
         emergency = False
     else:
         emergency = None
