@@ -13,8 +13,9 @@ from triage_cli.answers.partial import parse_partial
 from triage_cli.bank import Value, load_bank
 from triage_cli.batch.template import example_answers
 from triage_cli.formats import toml_summary
-from triage_cli.record.model import assessment_of, build_record
+from triage_cli.record.model import build_record
 from triage_cli.record.override import Override
+from triage_cli.scoring.partial import assessment_of
 
 BANK = load_bank()
 ASSESSED = datetime(2026, 11, 30, 14, 5, tzinfo=UTC)

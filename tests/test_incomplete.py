@@ -22,7 +22,8 @@ from triage_cli.bank import Value, load_bank
 from triage_cli.batch.template import example_answers
 from triage_cli.cli import app
 from triage_cli.formats import toml_summary
-from triage_cli.record.model import assessment_of, build_record
+from triage_cli.record.model import build_record
+from triage_cli.scoring.partial import assessment_of
 
 from conftest import assert_exit
 
@@ -158,13 +159,17 @@ def test_a_file_not_marked_incomplete_must_have_every_answer(tmp_path: Path) -> 
     assert "missing: expected" in result.output
 
 
-def test_an_incomplete_record_is_not_compared_with_an_earlier_one(tmp_path: Path) -> None:
+def test_an_incomplete_record_is_compared_as_far_as_it_is_determined(tmp_path: Path) -> None:
     earlier = tmp_path / "earlier.toml"
     earlier.write_text(tomli_w.dumps({"answers": example_answers(BANK)}))
-    result = score(write_record(tmp_path / "early.toml", EMERGENCY_SO_FAR), "--previous", earlier)
-    assert_exit(result, 2)
-    assert "incomplete" in result.stderr
-    assert "EMERGENCY: imminent risk" in result.stderr  # the error comes between banners
+    early = write_record(tmp_path / "early.toml", EMERGENCY_SO_FAR)
+    result = score(early, "--previous", earlier, "--json")
+    assert_exit(result, 1)  # still incomplete
+    payload = json.loads(result.stdout)
+    assert payload["previous"]["movement"] == "step up"  # op -> inpatient: S1 determines it
+    assert payload["outcomes"] == {"phq9": None, "gad7": None}  # not answered yet
+    screen = score(early, "--previous", earlier)
+    assert "PHQ-9: not compared (missing on one side)" in screen.stdout
 
 
 # --- the assessment time ---------------------------------------------------------------------

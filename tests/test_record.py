@@ -14,9 +14,10 @@ from triage_cli.bank import Value, load_bank
 from triage_cli.batch.template import example_answers
 from triage_cli.errors import InputError
 from triage_cli.formats import toml_summary
-from triage_cli.record.model import assessment_of, build_record, checklist_for
+from triage_cli.record.model import build_record, checklist_for
 from triage_cli.record.override import Override
 from triage_cli.scoring import assess
+from triage_cli.scoring.partial import assessment_of
 
 from strategies import refill
 

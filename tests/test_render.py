@@ -15,9 +15,10 @@ from triage_cli.answers import parse_answers
 from triage_cli.answers.partial import parse_partial
 from triage_cli.bank import Bank, Value
 from triage_cli.batch.template import example_answers
-from triage_cli.record.model import Record, assessment_of, build_record, checklist_for
+from triage_cli.record.model import Record, build_record, checklist_for
 from triage_cli.record.override import Override
 from triage_cli.scoring import Assessment, assess
+from triage_cli.scoring.partial import assessment_of
 
 WIDTH = 80
 HEADLINE = "Recommended level of care: "

@@ -610,7 +610,9 @@ def test_export_with_previous_records_the_earlier_summary(bank: Bank, tmp_path: 
     result = score(later, "--previous", earlier, "--export", out)
     assert_exit(result, 0)
     previous = tomllib.loads(out.read_text(encoding="utf-8"))["previous"]
-    assert set(previous) == {"file", "date", "level", "composite"}
+    assert set(previous) == {"file", "date", "level", "composite", "movement", "outcomes"}
+    assert previous["movement"] == "step down"
+    assert set(previous["outcomes"]) == {"phq9", "gad7"}
     assert previous["file"] == "old.toml"
     assert previous["date"] in (EARLIER, EARLIER.date())
     assert previous["level"] == "php"

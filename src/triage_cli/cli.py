@@ -21,6 +21,7 @@ from triage_cli.text import prose, shown
 if TYPE_CHECKING:
     from triage_cli.bank import Bank
     from triage_cli.outputs import Written
+    from triage_cli.record.model import Record
     from triage_cli.record.stored import Stored
 
 app = typer.Typer(
@@ -253,7 +254,7 @@ def score(
     from triage_cli.bank import load_bank
     from triage_cli.formats import toml_summary
     from triage_cli.outputs import report_format, write_outputs
-    from triage_cli.record.model import assessed_time, assessment_of, build_record
+    from triage_cli.record.model import assessed_time, build_record
     from triage_cli.record.recorded import notes_on
     from triage_cli.record.stored import (
         bank_warning,
@@ -262,6 +263,7 @@ def score(
         recommendation_changes,
         stored_differences,
     )
+    from triage_cli.scoring.partial import assessment_of
 
     with reporting():
         bank = load_bank(questions)
@@ -415,6 +417,14 @@ def report(
             help="html: the printable report; text: the chart note (default: from -o, else html).",
         ),
     ] = None,
+    history_of_client: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--history",
+            metavar="FILE|DIR",
+            help="The client's other summaries (files or folders): add their history.",
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     questions: BankDir = None,
 ) -> None:
@@ -439,6 +449,8 @@ def report(
         stored = _read_with_safety(bank, summary)
         with _emergency_kept(_emergency_of(stored)):
             record = as_recorded(bank, stored)
+            if history_of_client:
+                record = _with_history(bank, record, [summary, *history_of_client])
             if output == "-":
                 typer.echo(report_text(record, chosen), nl=False)
             else:
@@ -457,10 +469,65 @@ def report(
         typer.echo(f"note: {prose(note, None)}", err=True)
 
 
+def _with_history(bank: "Bank", record: "Record", paths: list[Path]) -> "Record":
+    """The record with its client's history (this summary among them, read once)."""
+    from dataclasses import replace
+
+    from triage_cli.formats.toml_summary import read_all
+    from triage_cli.record.history import history_of
+
+    found = history_of(bank, read_all(bank, paths), record.client_id)
+    for note in [*found.notes, *found.problems]:
+        typer.echo(f"note: {prose(note, None)}", err=True)
+    return replace(record, history=found.rows)
+
+
 def _emergency_of(stored: "Stored") -> bool:
-    from triage_cli.record.model import assessment_of
+    from triage_cli.scoring.partial import assessment_of
 
     return bool(assessment_of(stored.answers).emergency or stored.recommendation.get("emergency"))
+
+
+@app.command()
+def history(
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="FILE|DIR...", help="Summaries, or folders of them.")
+    ],
+    client: Annotated[
+        str | None, typer.Option("--client", help="The client, when the files hold several.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
+    questions: BankDir = None,
+) -> None:
+    """One client's assessments in order, with step up / down and outcome markers.
+
+    Reads the summaries given and the *.toml files in each folder given (not recursive),
+    ordered by when they were assessed. Drafts and other clients' files are skipped with a
+    note. Exit 0, 1 when some files could not be read (named, skipped), 2 when the files are
+    of several clients and no --client is given.
+    """
+    from triage_cli.bank import load_bank
+    from triage_cli.formats.toml_summary import read_all
+    from triage_cli.record.history import history_of
+
+    with reporting():
+        bank = load_bank(questions)
+        found = history_of(bank, read_all(bank, paths), client)
+    for note in found.notes:
+        typer.echo(f"note: {prose(note, None)}", err=True)
+    for problem in found.problems:
+        typer.echo(f"error: {prose(problem, None)}", err=True)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps([row.as_json() for row in found.rows], indent=2))
+    elif found.rows:
+        from triage_cli.render import console, history_view
+
+        console().print(history_view(found))
+    else:
+        typer.echo("No summaries of one client found.", err=True)
+    raise typer.Exit(1 if found.problems else 0)
 
 
 class Format(StrEnum):

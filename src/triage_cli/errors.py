@@ -29,3 +29,7 @@ class InputError(TriageError):
 
 class OutputError(TriageError):
     """An output file cannot or may not be written."""
+
+
+class DraftFile(InputError):
+    """An interview draft was given where a summary was expected."""

@@ -16,7 +16,9 @@ from rich.text import Text
 
 from triage_cli.bank.model import Bank, ChecklistItem, Program, Question
 from triage_cli.record.compare import Comparison
+from triage_cli.record.history import History
 from triage_cli.record.model import Record
+from triage_cli.record.outcomes import outcome_words
 from triage_cli.record.override import Override
 from triage_cli.record.words import (
     CRISIS_LINES,
@@ -295,4 +297,73 @@ def comparison_view(comparison: Comparison) -> RenderableType:
     for row in comparison.rows:
         table.add_row(row.what, row.earlier, row.now, row.direction)
     title = Text(f"Since the earlier assessment: {comparison.movement}", style="bold")
-    return Group(title, table)
+    markers = [
+        _item("-", outcome_words(instrument, found))
+        for instrument, found in comparison.outcomes.items()
+    ]
+    return Group(title, table, Text("Outcome markers", style="bold"), *markers)
+
+
+def history_view(history: History) -> RenderableType:
+    """One client's assessments in order: the table, the markers in words, and a chart of
+    PHQ-9 and GAD-7 over time (letters, not colours, tell the series apart)."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for name in ("#", "assessed", "level", "comp.", "PHQ-9", "GAD-7", "since before"):
+        table.add_column(name)
+    for n, row in enumerate(history.rows, 1):
+        level = row.level.code if row.level else "?"
+        if row.override_level:
+            level += f" (override {row.override_level})"
+        table.add_row(
+            str(n),
+            local_time(row.assessed) if row.assessed else shown(row.file, 30),
+            level,
+            "?" if row.composite is None else str(row.composite),
+            "?" if row.phq9_total is None else str(row.phq9_total),
+            "?" if row.gad7_total is None else str(row.gad7_total),
+            row.movement or "",
+        )
+    title = Text(
+        f"History of client {shown(history.client_id)}: {len(history.rows)} assessment"
+        + "s" * (len(history.rows) != 1),
+        style="bold",
+    )
+    parts: list[RenderableType] = [title, table]
+    for n, row in enumerate(history.rows, 1):
+        for label, found in (("vs baseline", row.vs_baseline), ("vs previous", row.vs_previous)):
+            if found is None or (label == "vs previous" and n == 2):
+                continue  # the second row's previous is the baseline: said once
+            words = "; ".join(outcome_words(i, o) for i, o in found.items())
+            parts.append(_item(f"#{n}", f"{label}: {words}"))
+    if len(history.rows) > 1:
+        parts += [Text(""), history_chart(history)]
+    return Group(*parts)
+
+
+CHART_STEP, CHART_ROWS = 2, 14  # 0-28 in steps of 2
+
+
+def history_chart(history: History) -> Text:
+    """PHQ-9 (P) and GAD-7 (G) totals over the assessments, * where both fall on one mark."""
+    count = len(history.rows)
+    step = max(3, min(12, 60 // max(1, count - 1)))
+    width = step * (count - 1) + 1
+    grid = [[" "] * width for _ in range(CHART_ROWS + 1)]
+    for n, row in enumerate(history.rows):
+        for total, mark in ((row.phq9_total, "P"), (row.gad7_total, "G")):
+            if total is None:
+                continue
+            cell = grid[CHART_ROWS - round(total / CHART_STEP)]
+            x = n * step
+            cell[x] = "*" if cell[x] not in (" ", mark) else mark
+    lines = ["PHQ-9 (P) and GAD-7 (G) totals; * both"]
+    for y, cells in enumerate(grid):
+        value = (CHART_ROWS - y) * CHART_STEP
+        lines.append(f"{value:>3} |" + "".join(cells))
+    lines.append("    +" + "-" * width)
+    axis = [" "] * width
+    for n in range(count):
+        label = str(n + 1)
+        axis[n * step : n * step + len(label)] = label
+    lines.append("     " + "".join(axis).rstrip() + "  (assessment #)")
+    return Text("\n".join(lines))

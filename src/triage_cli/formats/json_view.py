@@ -33,4 +33,15 @@ def as_json(record: Record) -> dict[str, Any]:
     }
     if not record.complete:
         payload["not_answered"] = list(record.not_answered)
+    if (comparison := record.comparison) is not None:
+        payload["previous"] = {
+            "assessed": comparison.assessed.isoformat() if comparison.assessed else None,
+            "level": comparison.earlier_level,
+            "composite": comparison.earlier.composite,
+            "movement": comparison.move,
+        }
+        payload["outcomes"] = {
+            instrument: found.as_json() if found is not None else None
+            for instrument, found in comparison.outcomes.items()
+        }
     return payload

@@ -8,6 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from triage_cli.record.model import Record
+from triage_cli.record.outcomes import outcome_words
 from triage_cli.record.words import (
     CRISIS_LINES,
     CRISIS_TITLE,
@@ -43,6 +44,33 @@ def _chart(record: Record) -> dict[str, Any]:
     width = CHART_LEFT + 5 * BAR_UNIT + 20
     return {"bars": bars, "ticks": ticks, "left": CHART_LEFT, "width": width,
             "height": 18 + len(bars) * ROW}  # fmt: skip
+
+
+def _history_chart(record: Record) -> dict[str, Any] | None:
+    """PHQ-9 (solid line, circles) and GAD-7 (dashed line, squares) over the assessments."""
+    rows = record.history
+    if len(rows) < 2:
+        return None
+    left, top, width, height = 34, 10, 420, 150
+    step = width / (len(rows) - 1)
+
+    def y(total: int) -> float:
+        return round(top + height - total * height / 27, 1)
+
+    series = []
+    for name, field, dash in (("PHQ-9", "phq9_total", ""), ("GAD-7", "gad7_total", "5,3")):
+        points = [
+            {"x": round(left + n * step, 1), "y": y(v), "value": v}
+            for n, row in enumerate(rows)
+            if (v := getattr(row, field)) is not None
+        ]
+        series.append({"name": name, "points": points, "dash": dash,
+                       "path": " ".join(f"{p['x']},{p['y']}" for p in points)})  # fmt: skip
+    ticks = [{"y": y(v), "value": v} for v in (0, 5, 10, 15, 20, 27)]
+    labels = [{"x": round(left + n * step, 1), "text": f"#{n + 1}"} for n in range(len(rows))]
+    return {"series": series, "ticks": ticks, "labels": labels, "left": left, "top": top,
+            "right": left + width, "bottom": top + height, "width": left + width + 120,
+            "height": top + height + 30}  # fmt: skip
 
 
 def _gate(value: object) -> object:
@@ -108,6 +136,17 @@ def report_html(record: Record) -> str:
         scores=score_lines(record.scores),
         program_rows=program_rows,
         appendix=list(sections.items()),
+        history_chart=_history_chart(record),
+        history=[
+            {
+                "row": row,
+                "assessed": local_time(row.assessed) if row.assessed else row.file,
+                "vs_baseline": "; ".join(outcome_words(i, o) for i, o in row.vs_baseline.items())
+                if row.vs_baseline
+                else "baseline",
+            }
+            for row in record.history
+        ],
         crisis_title=CRISIS_TITLE,
         crisis_lines=CRISIS_LINES,
         disclaimer=DISCLAIMER,

@@ -11,7 +11,7 @@ from typing import Any
 from triage_cli.answers import Answers, parse_answers
 from triage_cli.answers.partial import parse_partial
 from triage_cli.bank.model import LEVELS, Bank
-from triage_cli.errors import InputError
+from triage_cli.errors import DraftFile, InputError, TriageError
 from triage_cli.nesting import TOO_DEEP, too_deep
 from triage_cli.record.files import write_private
 from triage_cli.record.model import Record
@@ -70,10 +70,22 @@ def document(record: Record, *, created: datetime | None = None) -> dict[str, An
         entry: dict[str, Any] = {"file": comparison.source}
         if comparison.dated:
             entry["date"] = comparison.dated
-        doc["previous"] = entry | {
-            "level": comparison.earlier.level.code,
+        if comparison.assessed:
+            entry["assessed"] = comparison.assessed
+        previous = {
+            "level": comparison.earlier_level,
             "composite": comparison.earlier.composite,
+            "movement": comparison.move,
         }
+        entry |= {k: v for k, v in previous.items() if v is not None}
+        markers = {
+            instrument: {k: v for k, v in found.as_json().items() if v is not None}
+            for instrument, found in comparison.outcomes.items()
+            if found is not None
+        }
+        if markers:
+            entry["outcomes"] = markers
+        doc["previous"] = entry
     return doc
 
 
@@ -111,6 +123,12 @@ def read(bank: Bank, path: Path | str) -> Stored:
         raise InputError(f"{shown(path)}: {TOO_DEEP}") from None
     if too_deep(doc):
         raise InputError(f"{shown(path)}: {TOO_DEEP}")
+    meta = doc.get("meta")
+    if isinstance(meta, dict) and meta.get("kind") == "draft":
+        raise DraftFile(
+            f"{shown(path)} is an interview draft, not a summary: continue it with "
+            f"`triage interview --resume {shown(path, 300)}`"
+        )
     raw = doc.get("answers")
     if not isinstance(raw, dict):
         raise InputError(
@@ -126,6 +144,22 @@ def read(bank: Bank, path: Path | str) -> Stored:
         override=_override(doc.get("override"), path),
         **tables,
     )
+
+
+def read_all(bank: Bank, paths: list[Path]) -> list[tuple[Path, Stored | TriageError]]:
+    """Every summary named, and the `*.toml` files in each folder named (not recursive, in
+    name order): each read on its own, so one bad file is named, never the end."""
+    files: list[Path] = []
+    for path in paths:
+        files += sorted(path.glob("*.toml")) if path.is_dir() else [path]
+    found: list[tuple[Path, Stored | TriageError]] = []
+    unique = {file.resolve(): file for file in reversed(files)}  # a file named twice: once
+    for file in sorted(unique.values(), key=files.index):
+        try:
+            found.append((file, read(bank, file)))
+        except TriageError as error:
+            found.append((file, error))
+    return found
 
 
 def _answers(bank: Bank, raw: dict[str, Any], meta: dict[str, Any], source: str) -> Answers:

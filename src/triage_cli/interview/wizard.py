@@ -34,8 +34,9 @@ from triage_cli.interview.safekeeping import (
 )
 from triage_cli.interview.state import Interview, say
 from triage_cli.record.drafts import find_draft, read_draft
-from triage_cli.record.model import assessment_of, build_record
+from triage_cli.record.model import build_record
 from triage_cli.scoring import assess, imminent_risk
+from triage_cli.scoring.partial import assessment_of
 from triage_cli.signals import Stopped
 from triage_cli.text import prose, shown
 

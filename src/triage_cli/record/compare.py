@@ -1,16 +1,19 @@
 """An assessment beside an earlier one of the same client: the level-of-care movement in
-words and each rating, the composite and each instrument total, earlier and now."""
+words and each rating, the composite and each instrument total, earlier and now, and the
+outcome markers of PHQ-9 and GAD-7 (record/outcomes.py). Either side may be incomplete:
+what it does not determine is compared as not determined."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from triage_cli.answers.partial import PartialAnswers
 from triage_cli.errors import InputError
+from triage_cli.record.outcomes import Outcome, outcomes
 from triage_cli.record.stored import Stored
-from triage_cli.scoring import RATING_NAMES, Assessment, Level, assess
-from triage_cli.scoring.partial import Partial
+from triage_cli.scoring import RATING_NAMES, Assessment, Level
+from triage_cli.scoring.partial import Partial, assessment_of
 from triage_cli.text import shown
 
 INSTRUMENT_TOTALS = {
@@ -19,6 +22,7 @@ INSTRUMENT_TOTALS = {
     "AUDIT-C": "auditc_total",
     "DAST-10": "dast10_total",
 }
+UNKNOWN = "?"
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class Row:
     what: str  # "Level", "R Risk of harm", "Composite", "PHQ-9", ...
     earlier: str
     now: str
-    direction: str  # "^ up", "v down", "= same"
+    direction: str  # "^ up", "v down", "= same", "" when either side is not determined
 
 
 @dataclass(frozen=True)
@@ -35,69 +39,101 @@ class Comparison:
 
     source: str  # the earlier summary's file name
     dated: datetime | None  # when the earlier assessment was taken (else: its file written)
-    earlier: Assessment
-    movement: str  # "step down: php -> iop"
+    assessed: datetime | None  # when the earlier assessment was taken, if it says
+    earlier: Assessment | Partial
+    move: str | None  # "step up", "step down", "same"; None when a level is not determined
+    movement: str  # in words: "step down: php -> iop"
     rows: tuple[Row, ...]
+    outcomes: dict[str, Outcome | None]  # "phq9", "gad7"
 
     @property
     def when(self) -> str:
         """The earlier assessment's date, or its file name when it has none."""
         return self.dated.date().isoformat() if self.dated else self.source
 
+    @property
+    def earlier_level(self) -> str | None:
+        return self.earlier.level.code if self.earlier.level is not None else None
 
-def movement(before: str, after: str) -> str:
+
+def move(before: Level | None, after: Level | None) -> str | None:
+    if before is None or after is None:
+        return None
+    return "step up" if after > before else "step down" if after < before else "same"
+
+
+def movement(before: Level | None, after: Level | None) -> str:
     """The level-of-care movement in words, e.g. 'step down: php -> iop'."""
-    old, new = Level.from_code(before), Level.from_code(after)
-    if new > old:
-        return f"step up: {before} -> {after}"
-    if new < old:
-        return f"step down: {before} -> {after}"
-    return f"unchanged: {after}"
+    moved = move(before, after)
+    if moved is None:
+        shown_levels = [level.code if level else "not determined" for level in (before, after)]
+        return f"not compared: {shown_levels[0]} -> {shown_levels[1]}"
+    assert before is not None and after is not None
+    if moved == "same":
+        return f"unchanged: {after.code}"
+    return f"{moved}: {before.code} -> {after.code}"
 
 
-def _direction(x: int, y: int) -> str:
+def _direction(x: object, y: object) -> str:
+    if not (isinstance(x, int) and isinstance(y, int)):
+        return ""
     return "^ up" if y > x else "v down" if y < x else "= same"
 
 
-def rows(old: Assessment, a: Assessment) -> tuple[Row, ...]:
+def _shown(value: object) -> str:
+    return UNKNOWN if value is None else str(value)
+
+
+def _values(a: Assessment | Partial) -> tuple[Mapping[str, object], Mapping[str, object]]:
+    if isinstance(a, Assessment):
+        return a.scores._asdict(), {**a.ratings._asdict(), "composite": a.composite}
+    return a.scores, {**a.ratings, "composite": a.composite}
+
+
+def rows(old: Assessment | Partial, a: Assessment | Partial) -> tuple[Row, ...]:
     """Level, each rating, composite and each instrument: earlier, now, and which way."""
-    found = [Row("Level", old.level.code, a.level.code, _direction(old.level, a.level))]
-    for (letter, x), (_, y) in zip(old.ratings.items(), a.ratings.items(), strict=True):
-        found.append(Row(f"{letter} {RATING_NAMES[letter]}", str(x), str(y), _direction(x, y)))
-    found.append(
-        Row(
-            "Composite",
-            str(old.composite),
-            str(a.composite),
-            _direction(old.composite, a.composite),
-        )
-    )
+    old_scores, old_ratings = _values(old)
+    scores, ratings = _values(a)
+    levels = [x.level.code if x.level is not None else None for x in (old, a)]
+    found = [Row("Level", _shown(levels[0]), _shown(levels[1]), _direction(old.level, a.level))]
+    for letter, name in RATING_NAMES.items():
+        x, y = old_ratings.get(letter), ratings.get(letter)
+        found.append(Row(f"{letter} {name}", _shown(x), _shown(y), _direction(x, y)))
+    x, y = old_ratings.get("composite"), ratings.get("composite")
+    found.append(Row("Composite", _shown(x), _shown(y), _direction(x, y)))
     for name, field in INSTRUMENT_TOTALS.items():
-        x, y = getattr(old.scores, field), getattr(a.scores, field)
-        found.append(Row(name, str(x), str(y), _direction(x, y)))
+        x, y = old_scores.get(field), scores.get(field)
+        found.append(Row(name, _shown(x), _shown(y), _direction(x, y)))
     return tuple(found)
 
 
-def compare(previous: Stored, a: Assessment | Partial, client_id: str) -> Comparison:
+def compare(
+    previous: Stored,
+    a: Assessment | Partial,
+    client_id: str,
+    assessed: datetime | None = None,
+) -> Comparison:
     """The comparison with an earlier summary of the same client, its answers re-scored by
-    today's rules. Raises InputError (exit 2) for another client's summary, or when either
-    assessment is incomplete (it has no level to compare)."""
+    today's rules. Raises InputError (exit 2) for another client's summary, or an earlier
+    one assessed after this one (when both say when; otherwise the order given is trusted)."""
     if previous.answers.client_id != client_id:
         raise InputError(
             f"{shown(previous.path.name)} is client {shown(previous.answers.client_id)}, "
             f"not {shown(client_id)}: an assessment is compared only with the same client's"
         )
-    if isinstance(previous.answers, PartialAnswers) or isinstance(a, Partial):
-        which = "the earlier" if isinstance(previous.answers, PartialAnswers) else "this"
+    if previous.assessed and assessed and previous.assessed > assessed:
         raise InputError(
-            f"{which} assessment is incomplete: it has no level of care to compare "
-            f"with {shown(previous.path.name) if which == 'this' else 'this one'}"
+            f"{shown(previous.path.name)} was assessed {previous.assessed.isoformat()}, after "
+            f"this assessment ({assessed.isoformat()}): the previous one must come first"
         )
-    earlier = assess(previous.answers)
+    earlier = assessment_of(previous.answers)
     return Comparison(
         source=previous.path.name,
         dated=previous.assessed or previous.created,
+        assessed=previous.assessed,
         earlier=earlier,
-        movement=movement(earlier.level.code, a.level.code),
+        move=move(earlier.level, a.level),
+        movement=movement(earlier.level, a.level),
         rows=rows(earlier, a),
+        outcomes=outcomes(_values(earlier)[0], _values(a)[0]),
     )

@@ -18,11 +18,12 @@ from triage_cli.errors import InputError
 from triage_cli.record.compare import Comparison, compare
 from triage_cli.record.override import Override
 from triage_cli.record.stored import Stored
-from triage_cli.scoring import MODEL_VERSION, Assessment, assess
-from triage_cli.scoring.partial import Partial, assess_partial
+from triage_cli.scoring import MODEL_VERSION, Assessment
+from triage_cli.scoring.partial import Partial
 from triage_cli.text import shown
 
 if TYPE_CHECKING:
+    from triage_cli.record.history import HistoryRow
     from triage_cli.record.recorded import Recorded
 
 
@@ -82,6 +83,7 @@ class Record:
     override: Override | None = None
     comparison: Comparison | None = None
     notes: tuple[str, ...] = ()  # what a reader must know: another bank, rules that changed
+    history: tuple[HistoryRow, ...] = ()  # the client's assessments, for the report (--history)
 
     @property
     def client_id(self) -> str:
@@ -209,8 +211,9 @@ def build_record(
     recommended = assessment.level.code if assessment.level is not None else None
     level = override.level if override else recommended
     program, adolescent_note = program_for(bank, level, answers.values)
+    meta = meta_of(bank, assessed, started)
     return Record(
-        meta=meta_of(bank, assessed, started),
+        meta=meta,
         answers=answers,
         labelled=labelled(bank, answers.values),
         questions=question_lines(bank, answers),
@@ -221,17 +224,12 @@ def build_record(
         checklist=checklist_for(bank, level, answers.values),
         override=override,
         comparison=(
-            compare(previous, assessment, answers.client_id) if previous is not None else None
+            compare(previous, assessment, answers.client_id, meta.assessed)
+            if previous is not None
+            else None
         ),
         notes=notes,
     )
-
-
-def assessment_of(answers: Answers) -> Assessment | Partial:
-    """Complete answers assessed; partial ones, what they determine (CLINICAL.md section 7)."""
-    if isinstance(answers, PartialAnswers):
-        return assess_partial(answers.values, answers.skipped)
-    return assess(answers)
 
 
 def assessed_time(

@@ -10,7 +10,7 @@ from typing import Any
 
 from triage_cli.bank.model import LEVELS, Bank
 from triage_cli.errors import InputError
-from triage_cli.record.model import Record, assessment_of, build_record
+from triage_cli.record.model import Record, build_record
 from triage_cli.record.stored import (
     Stored,
     bank_warning,
@@ -20,7 +20,7 @@ from triage_cli.record.stored import (
     stored_differences,
 )
 from triage_cli.scoring import RATING_NAMES, WITHDRAWAL_TEXT, Assessment, Flag, Level, Scores
-from triage_cli.scoring.partial import Partial
+from triage_cli.scoring.partial import Partial, assessment_of
 from triage_cli.text import shown
 
 

@@ -16,6 +16,7 @@ from functools import cache, cached_property
 from types import MappingProxyType
 
 from triage_cli.answers import Answers
+from triage_cli.answers.partial import PartialAnswers
 from triage_cli.bank.model import Value
 from triage_cli.bank.schema import SCORED, YES_NO
 from triage_cli.scoring import RULES_BY_ID, assess
@@ -177,3 +178,10 @@ def assess_partial(values: Mapping[str, Value], skipped: Collection[str] = ()) -
     else:
         emergency = None
     return Partial(known, emergency, stand_in)
+
+
+def assessment_of(answers: Answers) -> Assessment | Partial:
+    """Complete answers assessed; partial ones (PartialAnswers), what they determine."""
+    if isinstance(answers, PartialAnswers):
+        return assess_partial(answers.values, answers.skipped)
+    return assess(answers)
