@@ -117,6 +117,9 @@ def test_incomplete_json_has_the_complete_keys_less_those_not_determined(tmp_pat
 
 def test_one_instrument_alone_gives_no_level_and_no_banner(tmp_path: Path) -> None:
     path = write_record(tmp_path / "phq9.toml", PHQ9_ONLY)
+    meta = load(path)["meta"]
+    assert "cssrs_2" in meta["not_answered"] and "cssrs_3" not in meta["not_answered"]
+    assert {"cssrs_3", "cssrs_6_recent", "home_safe"} <= set(meta["undecided"])  # wait on others
     result = score(path, "--json")
     assert_exit(result, 1)
     payload = json.loads(result.stdout)

@@ -258,3 +258,104 @@ def test_score_report_of_an_example_answers_file(tmp_path: Path) -> None:
     assert_exit(invoke("score", answers, "--report", tmp_path / "r.htm"), 0)
     body = text_of(html_of(tmp_path / "r.htm").find(".//body"))
     assert "Outpatient (OP) [op]" in body and "held answers only" in body
+
+
+# --- hostile and odd stored values -----------------------------------------------------------
+
+
+def edited(tmp_path: Path, case: str, change: Any) -> Path:
+    summary = write_case(tmp_path, case)
+    doc = tomllib.loads(summary.read_text(encoding="utf-8"))
+    change(doc)
+    summary.write_text(tomli_w.dumps(doc), encoding="utf-8")
+    return summary
+
+
+def test_nothing_in_the_page_can_fetch(pages: dict[str, Any]) -> None:
+    for case, page in pages.items():
+        style = "".join(page.find(".//style").itertext())
+        assert "url(" not in style and "@import" not in style, case
+        for element in page.iter():
+            assert not any(name.lower().endswith("href") for name in element.attrib), case
+
+
+@pytest.mark.parametrize("composite", [3, 0, -5, 10**15])
+def test_a_composite_out_of_range_is_not_shown_as_one(tmp_path: Path, composite: int) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["ratings"]["composite"] = composite
+
+    summary = edited(tmp_path, "op", change)
+    for fmt in ("html", "text"):
+        result = invoke("report", summary, "--format", fmt, "-o", "-")
+        assert_exit(result, 0)
+        flat = " ".join(result.stdout.split())
+        assert "records no usable value for [ratings] composite" in flat
+        assert f"{composite} of 35" not in flat
+
+
+def test_missing_or_unusable_scores_and_ratings_are_said_so(tmp_path: Path) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        del doc["ratings"]
+        doc["scores"]["auditc_positive"] = "false"  # a string, not the boolean
+        doc["scores"]["phq9_total"] = {"a": 1}
+
+    result = invoke("report", edited(tmp_path, "op", change), "--format", "text", "-o", "-")
+    assert_exit(result, 0)
+    flat = " ".join(result.stdout.split())
+    assert "records no usable value for [scores] phq9_total" in flat
+    assert "[scores] auditc_positive" in flat and "[ratings] R" in flat
+    assert "- AUDIT-C (alcohol): not determined" in flat  # "false" is not a band
+    assert "{'a': 1}/27" not in flat and "PHQ-9 (depression): moderate" in flat  # band kept
+
+
+def test_a_long_or_hostile_note_is_cut_wrapped_and_never_markup(tmp_path: Path) -> None:
+    hostile = '</style><b>x</b> "q" \\ \u202eevil' + " Auth ref " + "X" * 3000
+
+    def change(doc: dict[str, Any]) -> None:
+        doc["override"] = {"level": "iop", "reason": "other", "note": hostile, "by": "</style>"}
+
+    summary = edited(tmp_path, "op", change)
+    assert_exit(invoke("report", summary), 0)
+    page = html_of(summary.with_suffix(".html"))
+    box = next(d for d in page.iter("div") if d.get("class") == "override")
+    text = text_of(box)
+    assert "</style><b>x</b>" in text and box.find(".//b[.='x']") is None
+    assert "\\u202e" in text and "\u202e" not in text
+    assert "more)" in text and "X" * 2500 not in text  # cut at the prose limit, with a count
+    assert ".override, .note, li { overflow-wrap: anywhere; }" in "".join(
+        page.find(".//style").itertext()
+    )
+    note = invoke("report", summary, "--format", "text", "-o", "-").stdout
+    assert max(map(len, note.splitlines())) <= 80 and "X" * 2500 not in note
+
+
+def test_the_css_string_filter_escapes_everything_that_could_end_it() -> None:
+    from triage_cli.formats.report_html import _css_string
+
+    escaped = str(_css_string('a"b\\c</style>\n\u202e'))
+    assert not set(escaped) & set('"<>\n\u202e')
+    assert escaped.startswith("a\\22 b\\5c c\\3c \\2f style\\3e ")
+
+
+def test_the_banner_leads_what_report_says_on_the_terminal(tmp_path: Path) -> None:
+    result = invoke("report", write_case(tmp_path, "emergency"))
+    assert_exit(result, 0)
+    assert result.stderr.lstrip().startswith("┏━ EMERGENCY: imminent risk")
+    assert result.stderr.index("EMERGENCY") < result.stderr.index("report written")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-o", "out.pdf"), ".html (or .htm)"),
+        (("-o", "x.txt", "--format", "html"), "--format html but"),
+    ],
+)
+def test_report_output_names_must_say_what_they_hold(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    summary = write_case(tmp_path, "op")
+    result = invoke("report", summary, *(str(tmp_path / a) if "." in a else a for a in args))
+    assert_exit(result, 2)
+    assert message in result.stderr
+    assert not list(tmp_path.glob("out.pdf")) and not list(tmp_path.glob("x.txt"))

@@ -97,6 +97,9 @@ def test_the_printed_report_reads_right_and_fits_two_pages_before_the_appendix(
     for reason in a.reasons:
         assert flat(reason)[:60] in front, reason
     assert "Screening scores" in front and "Published cut-offs" in front
+    if "phq9_total" in record.scores:  # a value, not only the headings
+        band = str(record.scores["phq9_band"]).replace("_", " ")
+        assert f"{record.scores['phq9_total']}/27 {band}" in front
     for item in record.checklist:
         assert flat(item.text)[:50] in front, item.id
     assert flat(DISCLAIMER) in front

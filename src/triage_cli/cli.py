@@ -435,17 +435,12 @@ def report(
     1 when the answers are invalid, 2 when the file cannot be read or the output exists.
     """
     from triage_cli.bank import load_bank
-    from triage_cli.outputs import REPORT_FORMATS, report_format, report_text, write_report
+    from triage_cli.outputs import report_text, write_report
     from triage_cli.record.recorded import as_recorded
 
     with reporting():
         bank = load_bank(questions)
-        if fmt is not None:
-            chosen = fmt.value
-        elif output not in (None, "-") and Path(output).suffix.lower() in REPORT_FORMATS:
-            chosen = report_format(output)
-        else:
-            chosen = "html"
+        chosen = _report_format(output, fmt.value if fmt else None)
         stored = _read_with_safety(bank, summary)
         with _emergency_kept(_emergency_of(stored)):
             record = as_recorded(bank, stored)
@@ -459,14 +454,28 @@ def report(
                     if output
                     else summary.with_suffix(".html" if chosen == "html" else ".txt")
                 )
+                if record.assessment.emergency:  # first, before anything else is said
+                    from triage_cli.render import console, crisis_banner
+
+                    console(stderr=True).print(crisis_banner())
                 write_report(target, record, chosen, force=force)
                 typer.echo(f"report written: {shown(target, 300)} (mode 0600)", err=True)
-    if record.assessment.emergency:
-        from triage_cli.render import console, crisis_banner
-
-        console(stderr=True).print(crisis_banner())
     for note in record.notes:
         typer.echo(f"note: {prose(note, None)}", err=True)
+
+
+def _report_format(output: str | None, given: str | None) -> str:
+    """--format, else the -o file's extension (.html/.htm, .txt), else html; an extension
+    that says otherwise is a usage error, never HTML in a .txt file."""
+    from triage_cli.errors import OutputError
+    from triage_cli.outputs import report_format
+
+    if output in (None, "-"):
+        return given or "html"
+    by_name = report_format(output)  # an unknown extension: a usage error
+    if given is not None and given != by_name:
+        raise OutputError(f"--format {given} but {shown(output, 300)} is a {by_name} file name")
+    return by_name
 
 
 def _with_history(bank: "Bank", record: "Record", paths: list[Path]) -> "Record":

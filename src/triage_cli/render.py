@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -15,22 +16,25 @@ from rich.table import Table
 from rich.text import Text
 
 from triage_cli.bank.model import Bank, ChecklistItem, Program, Question
-from triage_cli.record.compare import Comparison
-from triage_cli.record.history import History
 from triage_cli.record.model import Record
-from triage_cli.record.outcomes import outcome_words
 from triage_cli.record.override import Override
 from triage_cli.record.words import (
     CRISIS_LINES,
     DISCLAIMER,
     NOT_DETERMINED,
+    level_words,
     not_answered_words,
     rating_lines,
     score_lines,
 )
-from triage_cli.scoring import WITHDRAWAL_TEXT, Assessment, Level
-from triage_cli.scoring.partial import Partial
+from triage_cli.scoring import WITHDRAWAL_TEXT
 from triage_cli.text import local_time, prose, shown
+
+if TYPE_CHECKING:  # only named in annotations: not imported before the first prompt
+    from triage_cli.record.compare import Comparison
+    from triage_cli.record.history import History
+    from triage_cli.scoring import Assessment
+    from triage_cli.scoring.partial import Partial
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -167,10 +171,9 @@ def _incomplete_note(record: Record) -> Text:
 
 
 def override_line(override: Override) -> Text:
-    final = Level.from_code(override.level)
     reason = shown(override.reason_text)
     note = f": {prose(override.note, 500)}" if override.note else ""
-    return Text(f"Clinician override: {final.title} [{final.code}], {reason}{note}", "bold yellow")
+    return Text(f"Clinician override: {level_words(override.level)}, {reason}{note}", "bold yellow")
 
 
 def override_view(record: Record) -> RenderableType:
@@ -296,6 +299,8 @@ def comparison_view(comparison: Comparison) -> RenderableType:
     table.add_column("")
     for row in comparison.rows:
         table.add_row(row.what, row.earlier, row.now, row.direction)
+    from triage_cli.record.outcomes import outcome_words  # not needed before the first prompt
+
     title = Text(f"Since the earlier assessment: {comparison.movement}", style="bold")
     markers = [
         _item("-", outcome_words(instrument, found))
@@ -307,6 +312,8 @@ def comparison_view(comparison: Comparison) -> RenderableType:
 def history_view(history: History) -> RenderableType:
     """One client's assessments in order: the table, the markers in words, and a chart of
     PHQ-9 and GAD-7 over time (letters, not colours, tell the series apart)."""
+    from triage_cli.record.outcomes import outcome_words
+
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for name in ("#", "assessed", "level", "comp.", "PHQ-9", "GAD-7", "since before"):
         table.add_column(name)

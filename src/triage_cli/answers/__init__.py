@@ -30,6 +30,7 @@ __all__ = [
     "Answers",
     "AnswersError",
     "Converter",
+    "PartialAnswers",
     "Problem",
     "answered_but_skipped",
     "check_answers",
@@ -97,6 +98,17 @@ class Answers:
     @property
     def client_id(self) -> str:
         return str(self.values.get("client_id", ""))
+
+
+@dataclass(frozen=True)
+class PartialAnswers(Answers):
+    """Answers with some questions not answered yet. `not_answered`: the questions the skip
+    logic asks, given these answers, that have none (bank order); `undecided`: those whose
+    asking waits on an answer not given; `skipped`: those it surely does not ask."""
+
+    not_answered: tuple[str, ...] = ()
+    undecided: tuple[str, ...] = ()
+    skipped: frozenset[str] = frozenset()
 
 
 class _Step:

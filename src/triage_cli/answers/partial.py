@@ -8,12 +8,12 @@ determine it, so scoring needs to know which unanswered questions are surely ski
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 
 from triage_cli.answers import (
     Answers,
     AnswersError,
+    PartialAnswers,
     Problem,
     answered_but_skipped,
     converter,
@@ -22,18 +22,6 @@ from triage_cli.answers import (
 )
 from triage_cli.bank.model import Bank, Question, Value
 from triage_cli.text import shown
-
-
-@dataclass(frozen=True)
-class PartialAnswers(Answers):
-    """Answers with some questions not answered yet. `not_answered`: the questions the skip
-    logic asks, given these answers, that have none (bank order); `undecided`: those whose
-    asking waits on an answer not given; `skipped`: those it surely does not ask."""
-
-    not_answered: tuple[str, ...] = ()
-    undecided: tuple[str, ...] = ()
-    skipped: frozenset[str] = frozenset()
-
 
 ASKED, SKIPPED, UNDECIDED = "asked", "skipped", "undecided"
 

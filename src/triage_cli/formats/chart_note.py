@@ -13,6 +13,7 @@ from triage_cli.record.words import (
     DISCLAIMER,
     NOT_DETERMINED,
     composite_words,
+    level_words,
     rating_lines,
     score_lines,
     withdrawal_words,
@@ -25,7 +26,7 @@ WIDTH = 80
 def _wrapped(text: str, first: str = "", rest: str = "") -> list[str]:
     """One paragraph wrapped at 80 columns, gated; `first`/`rest` prefix its lines."""
     return textwrap.wrap(
-        prose(text, None),
+        prose(text),  # cut at the prose limit: a pasted novel stays out of the chart
         WIDTH,
         initial_indent=first,
         subsequent_indent=rest or " " * len(first),
@@ -61,7 +62,7 @@ def chart_note(record: Record) -> str:
         o = record.override
         by = f"; by {o.by}" if o.by else ""
         note = f": {o.note}" if o.note else ""
-        lines += _wrapped(f"Clinician override: {o.level}, {o.reason_text}{note}{by}")
+        lines += _wrapped(f"Clinician override: {level_words(o.level)}, {o.reason_text}{note}{by}")
     if a.level is not None:
         lines += _items("Reasons (rules that set the level):", list(a.reasons))
         if a.also_considered:

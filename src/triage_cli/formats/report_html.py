@@ -14,11 +14,11 @@ from triage_cli.record.words import (
     CRISIS_TITLE,
     DISCLAIMER,
     composite_words,
+    level_words,
     rating_lines,
     score_lines,
     withdrawal_words,
 )
-from triage_cli.scoring import Level
 from triage_cli.text import local_time, prose
 
 if TYPE_CHECKING:
@@ -74,8 +74,9 @@ def _history_chart(record: Record) -> dict[str, Any] | None:
 
 
 def _gate(value: object) -> object:
-    """Every value shown passes the plain-text gate: control characters made visible."""
-    return prose(value, None) if isinstance(value, str) else value
+    """Every value shown passes the plain-text gate: control characters made visible, and
+    free text cut at the prose limit with a count."""
+    return prose(value) if isinstance(value, str) else value
 
 
 def _css_string(value: object) -> object:
@@ -129,7 +130,7 @@ def report_html(record: Record) -> str:
         a=a,
         assessed=local_time(record.meta.assessed) if record.meta.assessed else "not recorded",
         withdrawal=withdrawal_words(a.withdrawal_management),
-        override_level=Level.from_code(record.override.level).title if record.override else "",
+        override_level=level_words(record.override.level) if record.override else "",
         ratings=rating_lines(record.ratings, a.rating_why),
         composite=composite_words(record.ratings.get("composite")),
         chart=_chart(record),

@@ -8,7 +8,6 @@ from triage_cli.errors import OutputError, TriageError
 from triage_cli.formats import toml_summary
 from triage_cli.interview import ask
 from triage_cli.interview.state import Interview, say
-from triage_cli.outputs import report_format, write_report
 from triage_cli.record.model import Record
 from triage_cli.record.override import NOTE_REQUIRED, OVERRIDE_REASONS, Override
 from triage_cli.scoring import Assessment, Level
@@ -78,6 +77,8 @@ def write_report_file(interview: Interview, record: Record, force: bool) -> bool
     path = apart(interview.report, record)
     if path is None:
         return True
+    from triage_cli.outputs import report_format, write_report  # only with --report
+
     if path.exists() and not force:
         if not ask.confirm(f"{path} exists. Replace it?", default=False):
             say(interview.console, f"Report not written: {path} exists.", "red")

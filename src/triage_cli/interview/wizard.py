@@ -17,7 +17,6 @@ from rich.text import Text
 
 from triage_cli import render
 from triage_cli.answers import Answers, converter, parse_answers
-from triage_cli.answers.partial import parse_partial
 from triage_cli.bank.model import Bank, show_value
 from triage_cli.errors import InputError
 from triage_cli.interview import ask
@@ -36,7 +35,6 @@ from triage_cli.interview.state import Interview, say
 from triage_cli.record.drafts import find_draft, read_draft
 from triage_cli.record.model import build_record
 from triage_cli.scoring import assess, imminent_risk
-from triage_cli.scoring.partial import assessment_of
 from triage_cli.signals import Stopped
 from triage_cli.text import prose, shown
 
@@ -223,6 +221,9 @@ def crisis_check(interview: Interview) -> bool:
 def finish_early(interview: Interview, force: bool) -> int:
     """The emergency result from the answers so far, as an incomplete record that can be
     exported; the draft keeps the interview until it is finished."""
+    from triage_cli.answers.partial import parse_partial  # the emergency path only
+    from triage_cli.scoring.partial import assessment_of
+
     answers = parse_partial(interview.bank, interview.answers)
     record = build_record(
         interview.bank,

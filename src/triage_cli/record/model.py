@@ -11,20 +11,19 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from triage_cli import __version__
-from triage_cli.answers import Answers
-from triage_cli.answers.partial import PartialAnswers
+from triage_cli.answers import Answers, PartialAnswers
 from triage_cli.bank.model import Bank, ChecklistItem, Program, Question, Value
 from triage_cli.errors import InputError
-from triage_cli.record.compare import Comparison, compare
 from triage_cli.record.override import Override
 from triage_cli.record.stored import Stored
 from triage_cli.scoring import MODEL_VERSION, Assessment
-from triage_cli.scoring.partial import Partial
 from triage_cli.text import shown
 
 if TYPE_CHECKING:
+    from triage_cli.record.compare import Comparison
     from triage_cli.record.history import HistoryRow
     from triage_cli.record.recorded import Recorded
+    from triage_cli.scoring.partial import Partial
 
 
 @dataclass(frozen=True)
@@ -212,6 +211,11 @@ def build_record(
     level = override.level if override else recommended
     program, adolescent_note = program_for(bank, level, answers.values)
     meta = meta_of(bank, assessed, started)
+    comparison = None
+    if previous is not None:  # imported here: the interview's first prompt does not need it
+        from triage_cli.record.compare import compare
+
+        comparison = compare(previous, assessment, answers.client_id, meta.assessed)
     return Record(
         meta=meta,
         answers=answers,
@@ -223,11 +227,7 @@ def build_record(
         adolescent_note=adolescent_note,
         checklist=checklist_for(bank, level, answers.values),
         override=override,
-        comparison=(
-            compare(previous, assessment, answers.client_id, meta.assessed)
-            if previous is not None
-            else None
-        ),
+        comparison=comparison,
         notes=notes,
     )
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from triage_cli.record.model import Record
-from triage_cli.scoring import RATING_NAMES, WITHDRAWAL_TEXT
+from triage_cli.scoring import RATING_NAMES, WITHDRAWAL_TEXT, Level
 from triage_cli.scoring.instruments import AUDITC_HIGH, DAST10_BANDS, GAD7_BANDS, PHQ9_BANDS
 from triage_cli.scoring.rules import band_text
 
@@ -105,6 +105,8 @@ def composite_words(composite: int | None) -> str:
     """The composite with its band of rule B1 (28 and above is rule O2's)."""
     if composite is None:
         return NOT_DETERMINED
+    if not 7 <= composite <= 35:
+        return f"{composite} (outside 7-35: not a composite)"
     if composite >= 28:  # rule O2 composite-max; B1's bands end at 27
         return f"{composite} of 35 (28-35: inpatient, rule O2)"
     return f"{composite} of 35 (band {band_text(composite)})"
@@ -119,3 +121,9 @@ def not_answered_words(record: Record) -> str:
     """'49 questions not answered', for an incomplete record."""
     count = len(record.not_answered)
     return f"{count} question{'s' * (count != 1)} not answered"
+
+
+def level_words(code: str) -> str:
+    """'Intensive outpatient (IOP) [iop]', for a level's code."""
+    level = Level.from_code(code)
+    return f"{level.title} [{level.code}]"
