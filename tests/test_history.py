@@ -78,9 +78,11 @@ def test_history_orders_by_assessment_time_and_marks_the_change(visits: dict[str
     assert [r["gad7_total"] for r in rows] == [11, 7, 2]
     assert set(rows[0]) == {"file", "assessed", "level", "override_level", "composite",
                             "phq9_total", "gad7_total", "movement", "vs_baseline",
-                            "vs_previous"}  # fmt: skip
+                            "vs_previous", "emergency"}  # fmt: skip
     assert rows[0]["vs_baseline"] is None and rows[0]["movement"] is None
-    assert rows[1]["movement"] in ("step up", "step down", "same")
+    assert [r["level"] for r in rows] == ["php", "op", "op"]
+    assert [r["movement"] for r in rows] == [None, "step down", "same"]
+    assert [r["emergency"] for r in rows] == [False, False, False]
     last = rows[2]
     assert last["vs_baseline"]["phq9"]["remission"] is True  # 18 -> 4
     assert last["vs_previous"]["phq9"]["earlier"] == 10
@@ -169,3 +171,88 @@ def test_the_report_adds_the_history_chart_and_table(
     text = " ".join(" ".join(section.itertext()).split())
     assert "PHQ-9 18 -> 4: response, remission, reliable improvement" in text
     assert text.count("2026-1") >= 3  # a row per assessment
+
+
+def test_an_emergency_in_the_history_leads_with_the_banner(tmp_path: Path) -> None:
+    visit(tmp_path, "intake")
+    when, changes = VISITS["week4"]
+    VISITS["crisis"] = (when, changes | {"harm_others": "plan_or_intent"})
+    try:
+        visit(tmp_path, "crisis")
+    finally:
+        del VISITS["crisis"]
+    result = invoke("history", tmp_path)
+    assert_exit(result, 0)
+    assert result.stdout.lstrip().startswith("┏━ EMERGENCY: imminent risk")
+    assert "Imminent risk in assessment #2 (marked ! below)." in result.stdout
+    assert any(line.startswith("2!") and "inpatient" in line for line in result.stdout.splitlines())
+    as_json = invoke("history", tmp_path, "--json")
+    assert "EMERGENCY: imminent risk" in as_json.stderr
+    assert [r["emergency"] for r in json.loads(as_json.stdout)] == [False, True]
+
+
+def test_a_symlink_loop_and_a_bad_time_are_named_not_a_traceback(
+    visits: dict[str, Path], tmp_path: Path
+) -> None:
+    (tmp_path / "loop.toml").symlink_to(tmp_path / "loop.toml")
+    doc = tomllib.loads(visits["intake"].read_text(encoding="utf-8"))
+    doc["meta"]["assessed"] = "2026-10-01"  # text, not a time
+    visits["intake"].write_text(tomli_w.dumps(doc), encoding="utf-8")
+    result = invoke("history", tmp_path, "--json")
+    assert_exit(result, 1)  # the loop is named and skipped
+    assert "loop.toml" in result.stderr
+    assert "[meta] assessed" in result.stderr and "has no assessment time" in result.stderr
+    assert len(json.loads(result.stdout)) == 3
+
+
+def test_a_file_with_a_bad_recorded_value_is_skipped_not_the_end(
+    visits: dict[str, Path], tmp_path: Path
+) -> None:
+    doc = tomllib.loads(visits["week4"].read_text(encoding="utf-8"))
+    doc["recommendation"]["level"] = "bogus"
+    visits["week4"].write_text(tomli_w.dumps(doc), encoding="utf-8")
+    result = invoke("history", tmp_path, "--json")
+    assert_exit(result, 1)
+    assert "recorded level bogus" in result.stderr
+    assert [r["file"] for r in json.loads(result.stdout)] == [
+        visits["intake"].name,
+        visits["week8"].name,
+    ]
+
+
+@pytest.mark.parametrize("args", [("--client", "EX-9999"), ()])
+def test_nothing_of_one_client_is_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
+    if args:
+        visit(tmp_path, "intake")
+    result = invoke("history", tmp_path, *args)
+    assert_exit(result, 2)
+    assert "no summaries of one client found" in result.stderr
+
+
+def test_many_assessments_keep_the_chart_within_80_columns(tmp_path: Path) -> None:
+    answers = example_answers(BANK)
+    for day in range(1, 61):
+        doc = {"meta": {"assessed": tomllib.loads(f"t = 2026-09-{1 + day % 30:02d}T{day % 24:02d}"
+                                                  ":00:00Z")["t"]},
+               "answers": answers}  # fmt: skip
+        (tmp_path / f"a{day:02d}.toml").write_text(tomli_w.dumps(doc), encoding="utf-8")
+    result = invoke("history", tmp_path)
+    assert_exit(result, 0)
+    assert max(map(len, result.stdout.splitlines())) <= 80
+    assert "(assessments 5-60)" in result.stdout  # the last 56 of 60 in the chart
+
+
+def test_report_history_says_its_problems_after_the_banner(tmp_path: Path) -> None:
+    visit(tmp_path, "intake")
+    when, changes = VISITS["week4"]
+    VISITS["crisis"] = (when, changes | {"harm_others": "plan_or_intent"})
+    try:
+        latest = visit(tmp_path, "crisis")
+    finally:
+        del VISITS["crisis"]
+    (tmp_path / "broken.toml").write_text("answers = [", encoding="utf-8")
+    result = invoke("report", latest, "--history", tmp_path, "-o", tmp_path / "r.html")
+    assert_exit(result, 1)
+    assert result.stderr.lstrip().startswith("┏━ EMERGENCY")
+    assert result.stderr.index("EMERGENCY") < result.stderr.index("broken.toml")
+    assert (tmp_path / "r.html").exists()  # the report is written all the same

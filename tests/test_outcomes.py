@@ -39,6 +39,13 @@ runner = CliRunner()
         (12, 4, True, False, True),  # under 5: remission
         (12, 5, True, False, False),  # 5 is not remission
         (10, 12, False, False, False),  # worse
+        (11, 5, True, False, False),  # odd earlier totals: 5 <= 5.5
+        (11, 6, False, True, False),  # 6 > 5.5 and 6 <= 8.25
+        (13, 9, False, True, False),  # 9 <= 9.75
+        (13, 10, False, False, False),  # 10 > 9.75
+        (20, 5, True, False, False),  # a 75% drop: response, not remission
+        (9, 4, None, None, None),  # under 10: not applicable, even at 4
+        (10, 4, True, False, True),
     ],
 )
 def test_response_partial_response_and_remission_boundaries(
@@ -143,13 +150,15 @@ def test_score_previous_json_terminal_and_toml_carry_the_markers(tmp_path: Path)
     result = runner.invoke(app, ["score", str(later), "--previous", str(intake), "--json"])
     assert_exit(result, 0)
     payload = json.loads(result.stdout)
+    intake_doc = tomllib.loads(intake.read_text(encoding="utf-8"))
     assert payload["previous"] == {
         "assessed": "2026-10-01T10:00:00+00:00",
-        "level": payload["previous"]["level"],
-        "composite": payload["previous"]["composite"],
-        "movement": payload["previous"]["movement"],
+        "level": intake_doc["recommendation"]["level"],
+        "composite": intake_doc["ratings"]["composite"],
+        "movement": "same"
+        if payload["level"] == intake_doc["recommendation"]["level"]
+        else ("step down" if payload["level"] == "op" else "step up"),
     }
-    assert payload["previous"]["movement"] in ("step up", "step down", "same")
     assert payload["outcomes"]["phq9"] == {
         "earlier": 18,
         "now": 7,

@@ -21,6 +21,7 @@ from triage_cli.text import prose, shown
 if TYPE_CHECKING:
     from triage_cli.bank import Bank
     from triage_cli.outputs import Written
+    from triage_cli.record.history import History
     from triage_cli.record.model import Record
     from triage_cli.record.stored import Stored
 
@@ -444,8 +445,9 @@ def report(
         stored = _read_with_safety(bank, summary)
         with _emergency_kept(_emergency_of(stored)):
             record = as_recorded(bank, stored)
+            found = None
             if history_of_client:
-                record = _with_history(bank, record, [summary, *history_of_client])
+                record, found = _with_history(bank, record, [summary, *history_of_client])
             if output == "-":
                 typer.echo(report_text(record, chosen), nl=False)
             else:
@@ -460,8 +462,12 @@ def report(
                     console(stderr=True).print(crisis_banner())
                 write_report(target, record, chosen, force=force)
                 typer.echo(f"report written: {shown(target, 300)} (mode 0600)", err=True)
-    for note in record.notes:
+    for note in [*record.notes, *(found.notes if found else ())]:
         typer.echo(f"note: {prose(note, None)}", err=True)
+    if found and found.problems:
+        for problem in found.problems:
+            typer.echo(f"error: history: {prose(problem, None)}", err=True)
+        raise typer.Exit(1)
 
 
 def _report_format(output: str | None, given: str | None) -> str:
@@ -478,17 +484,16 @@ def _report_format(output: str | None, given: str | None) -> str:
     return by_name
 
 
-def _with_history(bank: "Bank", record: "Record", paths: list[Path]) -> "Record":
-    """The record with its client's history (this summary among them, read once)."""
+def _with_history(bank: "Bank", record: "Record", paths: list[Path]) -> "tuple[Record, History]":
+    """The record with its client's history (this summary among them, read once); the
+    notes and problems are said by the caller, after the banner."""
     from dataclasses import replace
 
     from triage_cli.formats.toml_summary import read_all
     from triage_cli.record.history import history_of
 
     found = history_of(bank, read_all(bank, paths), record.client_id)
-    for note in [*found.notes, *found.problems]:
-        typer.echo(f"note: {prose(note, None)}", err=True)
-    return replace(record, history=found.rows)
+    return replace(record, history=found.rows), found
 
 
 def _emergency_of(stored: "Stored") -> bool:
@@ -513,7 +518,7 @@ def history(
     Reads the summaries given and the *.toml files in each folder given (not recursive),
     ordered by when they were assessed. Drafts and other clients' files are skipped with a
     note. Exit 0, 1 when some files could not be read (named, skipped), 2 when the files are
-    of several clients and no --client is given.
+    of several clients and no --client is given, or none is of the client.
     """
     from triage_cli.bank import load_bank
     from triage_cli.formats.toml_summary import read_all
@@ -522,20 +527,25 @@ def history(
     with reporting():
         bank = load_bank(questions)
         found = history_of(bank, read_all(bank, paths), client)
+    if found.emergencies and as_json:  # the terminal view leads with it; JSON beside it
+        from triage_cli.render import console, crisis_banner
+
+        console(stderr=True).print(crisis_banner())
     for note in found.notes:
         typer.echo(f"note: {prose(note, None)}", err=True)
     for problem in found.problems:
         typer.echo(f"error: {prose(problem, None)}", err=True)
+    if not found.rows:
+        typer.echo("error: no summaries of one client found", err=True)
+        raise typer.Exit(2)
     if as_json:
         import json
 
         typer.echo(json.dumps([row.as_json() for row in found.rows], indent=2))
-    elif found.rows:
+    else:
         from triage_cli.render import console, history_view
 
         console().print(history_view(found))
-    else:
-        typer.echo("No summaries of one client found.", err=True)
     raise typer.Exit(1 if found.problems else 0)
 
 

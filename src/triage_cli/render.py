@@ -312,7 +312,7 @@ def comparison_view(comparison: Comparison) -> RenderableType:
 def history_view(history: History) -> RenderableType:
     """One client's assessments in order: the table, the markers in words, and a chart of
     PHQ-9 and GAD-7 over time (letters, not colours, tell the series apart)."""
-    from triage_cli.record.outcomes import outcome_words
+    from triage_cli.record.outcomes import outcomes_words
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for name in ("#", "assessed", "level", "comp.", "PHQ-9", "GAD-7", "since before"):
@@ -322,7 +322,7 @@ def history_view(history: History) -> RenderableType:
         if row.override_level:
             level += f" (override {row.override_level})"
         table.add_row(
-            str(n),
+            f"{n}!" if row.emergency else str(n),  # ! imminent risk: said above the table
             local_time(row.assessed) if row.assessed else shown(row.file, 30),
             level,
             "?" if row.composite is None else str(row.composite),
@@ -335,42 +335,55 @@ def history_view(history: History) -> RenderableType:
         + "s" * (len(history.rows) != 1),
         style="bold",
     )
-    parts: list[RenderableType] = [title, table]
+    parts: list[RenderableType] = []
+    if history.emergencies:  # first: imminent risk in any assessment shown
+        listed = ", ".join(f"#{n}" for n in history.emergencies)
+        parts += [
+            crisis_banner(),
+            Text(f"Imminent risk in assessment {listed} (marked ! below).", "bold red"),
+        ]
+    parts += [title, table]
     for n, row in enumerate(history.rows, 1):
         for label, found in (("vs baseline", row.vs_baseline), ("vs previous", row.vs_previous)):
             if found is None or (label == "vs previous" and n == 2):
                 continue  # the second row's previous is the baseline: said once
-            words = "; ".join(outcome_words(i, o) for i, o in found.items())
-            parts.append(_item(f"#{n}", f"{label}: {words}"))
+            parts.append(_item(f"#{n}", f"{label}: {outcomes_words(found)}"))
     if len(history.rows) > 1:
         parts += [Text(""), history_chart(history)]
     return Group(*parts)
 
 
 CHART_STEP, CHART_ROWS = 2, 14  # 0-28 in steps of 2
+CHART_COLUMNS = 56  # assessments across, at most: with the axis and labels, under 80
 
 
 def history_chart(history: History) -> Text:
     """PHQ-9 (P) and GAD-7 (G) totals over the assessments, * where both fall on one mark."""
-    count = len(history.rows)
-    step = max(3, min(12, 60 // max(1, count - 1)))
+    rows = history.rows[-CHART_COLUMNS:]  # the last ones, when more than 80 columns hold
+    count = len(rows)
+    step = max(1, min(12, (CHART_COLUMNS - 1) // max(1, count - 1)))
     width = step * (count - 1) + 1
     grid = [[" "] * width for _ in range(CHART_ROWS + 1)]
-    for n, row in enumerate(history.rows):
+    for n, row in enumerate(rows):
         for total, mark in ((row.phq9_total, "P"), (row.gad7_total, "G")):
             if total is None:
                 continue
             cell = grid[CHART_ROWS - round(total / CHART_STEP)]
             x = n * step
             cell[x] = "*" if cell[x] not in (" ", mark) else mark
-    lines = ["PHQ-9 (P) and GAD-7 (G) totals; * both"]
+    first = len(history.rows) - count + 1
+    shown_rows = f" (assessments {first}-{len(history.rows)})" if first > 1 else ""
+    lines = [f"PHQ-9 (P) and GAD-7 (G) totals; * both{shown_rows}"]
     for y, cells in enumerate(grid):
         value = (CHART_ROWS - y) * CHART_STEP
         lines.append(f"{value:>3} |" + "".join(cells))
     lines.append("    +" + "-" * width)
-    axis = [" "] * width
+    axis = [" "] * (width + 4)
+    free = 0  # the first column a label may start at: labels never run into each other
     for n in range(count):
-        label = str(n + 1)
-        axis[n * step : n * step + len(label)] = label
+        label, x = str(first + n), n * step
+        if x >= free:
+            axis[x : x + len(label)] = label
+            free = x + len(label) + 1
     lines.append("     " + "".join(axis).rstrip() + "  (assessment #)")
     return Text("\n".join(lines))

@@ -34,11 +34,9 @@ def as_json(record: Record) -> dict[str, Any]:
     if not record.complete:
         payload["not_answered"] = list(record.not_answered)
     if (comparison := record.comparison) is not None:
-        payload["previous"] = {
-            "assessed": comparison.assessed.isoformat() if comparison.assessed else None,
-            "level": comparison.earlier_level,
-            "composite": comparison.earlier.composite,
-            "movement": comparison.move,
+        previous = comparison.previous
+        payload["previous"] = previous | {
+            "assessed": comparison.assessed.isoformat() if comparison.assessed else None
         }
         payload["outcomes"] = {
             instrument: found.as_json() if found is not None else None

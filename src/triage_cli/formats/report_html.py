@@ -8,7 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from triage_cli.record.model import Record
-from triage_cli.record.outcomes import outcome_words
+from triage_cli.record.outcomes import outcomes_words
 from triage_cli.record.words import (
     CRISIS_LINES,
     CRISIS_TITLE,
@@ -142,9 +142,7 @@ def report_html(record: Record) -> str:
             {
                 "row": row,
                 "assessed": local_time(row.assessed) if row.assessed else row.file,
-                "vs_baseline": "; ".join(outcome_words(i, o) for i, o in row.vs_baseline.items())
-                if row.vs_baseline
-                else "baseline",
+                "vs_baseline": outcomes_words(row.vs_baseline) if row.vs_baseline else "baseline",
             }
             for row in record.history
         ],

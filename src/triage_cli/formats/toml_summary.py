@@ -3,6 +3,7 @@ answers plus what was stored, to be re-scored like any other door."""
 
 from __future__ import annotations
 
+import os
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,14 +71,7 @@ def document(record: Record, *, created: datetime | None = None) -> dict[str, An
         entry: dict[str, Any] = {"file": comparison.source}
         if comparison.dated:
             entry["date"] = comparison.dated
-        if comparison.assessed:
-            entry["assessed"] = comparison.assessed
-        previous = {
-            "level": comparison.earlier_level,
-            "composite": comparison.earlier.composite,
-            "movement": comparison.move,
-        }
-        entry |= {k: v for k, v in previous.items() if v is not None}
+        entry |= {k: v for k, v in comparison.previous.items() if v is not None}
         markers = {
             instrument: {k: v for k, v in found.as_json().items() if v is not None}
             for instrument, found in comparison.outcomes.items()
@@ -148,18 +142,34 @@ def read(bank: Bank, path: Path | str) -> Stored:
 
 def read_all(bank: Bank, paths: list[Path]) -> list[tuple[Path, Stored | TriageError]]:
     """Every summary named, and the `*.toml` files in each folder named (not recursive, in
-    name order): each read on its own, so one bad file is named, never the end."""
-    files: list[Path] = []
-    for path in paths:
-        files += sorted(path.glob("*.toml")) if path.is_dir() else [path]
+    name order): each read on its own, so one bad file (or folder) is named, never the end.
+    A file named twice (or by two paths) is read once."""
     found: list[tuple[Path, Stored | TriageError]] = []
-    unique = {file.resolve(): file for file in reversed(files)}  # a file named twice: once
-    for file in sorted(unique.values(), key=files.index):
+    seen: set[str] = set()
+    for file in _files(paths, found):
+        where = os.path.realpath(file)  # never raises on a symlink loop, unlike resolve()
+        if where in seen:
+            continue
+        seen.add(where)
         try:
             found.append((file, read(bank, file)))
         except TriageError as error:
             found.append((file, error))
     return found
+
+
+def _files(paths: list[Path], found: list[tuple[Path, Stored | TriageError]]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        try:
+            with os.scandir(path) as entries:
+                files += sorted(path / e.name for e in entries if e.name.endswith(".toml"))
+        except OSError as error:
+            found.append((path, InputError(f"cannot list {shown(path, 300)}: {error.strerror}")))
+    return files
 
 
 def _answers(bank: Bank, raw: dict[str, Any], meta: dict[str, Any], source: str) -> Answers:

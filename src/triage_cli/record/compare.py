@@ -55,6 +55,16 @@ class Comparison:
     def earlier_level(self) -> str | None:
         return self.earlier.level.code if self.earlier.level is not None else None
 
+    @property
+    def previous(self) -> dict[str, object]:
+        """The earlier assessment as summaries and --json record it (None: not known)."""
+        return {
+            "assessed": self.assessed,
+            "level": self.earlier_level,
+            "composite": self.earlier.composite,
+            "movement": self.move,
+        }
+
 
 def move(before: Level | None, after: Level | None) -> str | None:
     if before is None or after is None:

@@ -34,6 +34,7 @@ class HistoryRow:
     movement: str | None  # since the row before: "step up", "step down", "same"
     vs_baseline: dict[str, Outcome | None] | None  # None on the baseline itself
     vs_previous: dict[str, Outcome | None] | None
+    emergency: bool  # recorded, or today's rules find imminent risk in its answers
 
     def as_json(self) -> dict[str, Any]:
         def markers(found: dict[str, Outcome | None] | None) -> dict[str, Any] | None:
@@ -52,6 +53,7 @@ class HistoryRow:
             "movement": self.movement,
             "vs_baseline": markers(self.vs_baseline),
             "vs_previous": markers(self.vs_previous),
+            "emergency": self.emergency,
         }
 
 
@@ -62,22 +64,40 @@ class History:
     notes: tuple[str, ...]  # files skipped on purpose (drafts, other clients), other banks
     problems: tuple[str, ...]  # files that could not be read or are invalid: exit 1
 
+    @property
+    def emergencies(self) -> list[int]:
+        """The row numbers (1-based) whose assessment meets imminent risk."""
+        return [n for n, row in enumerate(self.rows, 1) if row.emergency]
+
 
 def _scores(stored: Stored) -> dict[str, object]:
     a = assessment_of(stored.answers)
     return a.scores._asdict() if isinstance(a, Assessment) else dict(a.scores)
 
 
-def rows_of(bank: Bank, summaries: Sequence[Stored]) -> tuple[HistoryRow, ...]:
+def rows_of(
+    bank: Bank, summaries: Sequence[Stored]
+) -> tuple[tuple[HistoryRow, ...], list[str], list[str]]:
     """The rows of one client's summaries, ordered by when they were assessed (a file
-    without that time by when it was written; ties by file name)."""
+    without that time by when it was written, and said so; ties by file name), with the
+    notes each summary's record carries, and the files that could not be laid out."""
     earliest = datetime.min.replace(tzinfo=UTC)
     ordered = sorted(summaries, key=lambda s: (s.assessed or s.created or earliest, s.path.name))
     rows: list[HistoryRow] = []
+    notes: list[str] = []
+    problems: list[str] = []
     first_scores: dict[str, object] | None = None
     before: tuple[Level | None, dict[str, object]] | None = None
     for stored in ordered:
-        record = as_recorded(bank, stored)
+        try:
+            record = as_recorded(bank, stored)
+        except TriageError as error:
+            problems.append(str(error))
+            continue
+        notes += [n for n in record.notes if n not in notes]
+        if stored.assessed is None:
+            placed = "by when it was written" if stored.created else "first: it has no times"
+            notes.append(f"{shown(stored.path.name)} has no assessment time: ordered {placed}")
         scores = _scores(stored)
         level = record.assessment.level
         rows.append(
@@ -92,11 +112,12 @@ def rows_of(bank: Bank, summaries: Sequence[Stored]) -> tuple[HistoryRow, ...]:
                 movement=move(before[0], level) if before else None,
                 vs_baseline=outcomes(first_scores, scores) if first_scores is not None else None,
                 vs_previous=outcomes(before[1], scores) if before else None,
+                emergency=bool(record.assessment.emergency),
             )
         )
         first_scores = scores if first_scores is None else first_scores
         before = (level, scores)
-    return tuple(rows)
+    return tuple(rows), notes, problems
 
 
 def _int(value: object) -> int | None:
@@ -116,7 +137,7 @@ def history_of(
         if isinstance(result, DraftFile):
             notes.append(f"{shown(path, 300)}: an interview draft, skipped")
         elif isinstance(result, TriageError):
-            problems.append(f"{shown(path, 300)}: {result}")
+            problems.append(str(result))  # it names the file
         else:
             summaries.append(result)
     clients = sorted({s.answers.client_id for s in summaries})
@@ -136,4 +157,5 @@ def history_of(
             kept.append(stored)
             if warning := bank_warning(bank, stored):
                 notes.append(warning)
-    return History(chosen, rows_of(bank, kept), tuple(notes), tuple(problems))
+    rows, row_notes, row_problems = rows_of(bank, kept)
+    return History(chosen, rows, tuple(notes + row_notes), tuple(problems + row_problems))

@@ -94,3 +94,8 @@ def outcome_words(instrument: str, found: Outcome | None) -> str:
         "none": "no reliable change",
     }[found.reliable_change]
     return f"{name} {found.earlier} -> {found.now}: {markers}, {reliable}"
+
+
+def outcomes_words(found: Mapping[str, Outcome | None]) -> str:
+    """Every instrument's markers in words, one after the other."""
+    return "; ".join(outcome_words(instrument, o) for instrument, o in found.items())
