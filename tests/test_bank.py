@@ -106,7 +106,7 @@ def check(folder: Path) -> str:
 def test_check_passes_on_the_builtin_bank() -> None:
     result = runner.invoke(app, ["questions", "check"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("ok: triage-cli default intake 1.1.0: 59 questions")
+    assert result.output.startswith("ok: triage-cli default intake 1.2.0: 59 questions")
 
 
 def test_unknown_key_is_named(edit_bank: EditBank) -> None:

@@ -5,6 +5,7 @@ overrides, Ctrl-C drafts and --resume, and the refusal without a terminal."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import stat
 import tomllib
@@ -816,6 +817,18 @@ def test_report_is_written_beside_the_export_and_the_draft_goes(
     assert mode(tmp_path / "note.txt") == 0o600 and load(tmp_path / "s.toml")["answers"] == typed
     assert "Report written" in run.output
     assert not list(drafts_home.rglob("*.draft.toml"))
+
+
+def test_the_fhir_bundle_is_written_at_the_end(bank: Bank, drive: Drive, tmp_path: Path) -> None:
+    typed = example_answers(bank)
+    run = drive(bank, answer_keys(bank, typed) + SCORE + NO_OVERRIDE + NO_EXPORT,
+                fhir=tmp_path / "b.json")  # fmt: skip
+    assert run.code == 0, run.output
+    found = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    response = found["entry"][0]["resource"]
+    assert response["status"] == "completed" and "FHIR bundle written" in run.output
+    answered = [i["linkId"] for g in response["item"] for i in g["item"]]
+    assert answered == list(typed)
 
 
 def test_a_report_that_cannot_be_written_keeps_the_draft_and_exits_1(

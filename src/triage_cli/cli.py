@@ -105,6 +105,69 @@ def questions_list(
     console().print(bank_listing(bank))
 
 
+@questions_app.command("fhir")
+def questions_fhir(
+    directory: Annotated[
+        Path | None, typer.Argument(help="Bank folder (default: the built-in bank).")
+    ] = None,
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="Write here (default: stdout, or -).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write the bank as a FHIR R4 Questionnaire (JSON), LOINC-coded where it has codes."""
+    import json
+
+    from triage_cli.bank import load_bank
+    from triage_cli.formats.fhir_questionnaire import questionnaire
+    from triage_cli.record.files import write_private
+
+    with reporting():
+        text = json.dumps(questionnaire(load_bank(directory)), indent=2, ensure_ascii=False)
+        if output in (None, "-"):
+            typer.echo(text)
+            return
+        write_private(output, text + "\n", force=force)
+    typer.echo(f"questionnaire written: {shown(output, 300)} (mode 0600)", err=True)
+
+
+@app.command()
+def fhir(
+    summary: Annotated[Path, typer.Argument(help="A TOML summary (or an [answers] file).")],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "-o", "--output", help="Write here, or - (default: beside the summary, .fhir.json)."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    questions: BankDir = None,
+) -> None:
+    """Write a summary as a FHIR R4 Bundle: its QuestionnaireResponse, LOINC-coded score
+    Observations and the level-of-care recommendation, as it was recorded."""
+    from triage_cli.bank import load_bank
+    from triage_cli.outputs import fhir_text, write_fhir
+    from triage_cli.record.recorded import as_recorded
+
+    with reporting():
+        bank = load_bank(questions)
+        stored = _read_with_safety(bank, summary)
+        with _emergency_kept(_emergency_of(stored)):
+            record = as_recorded(bank, stored)
+            if record.assessment.emergency:
+                from triage_cli.render import console, crisis_banner
+
+                console(stderr=True).print(crisis_banner())
+            if output == "-":
+                typer.echo(fhir_text(record), nl=False)
+            else:
+                target = Path(output) if output else summary.with_suffix(".fhir.json")
+                write_fhir(target, record, force=force)
+                typer.echo(f"FHIR bundle written: {shown(target, 300)} (mode 0600)", err=True)
+    for note in record.notes:
+        typer.echo(f"note: {prose(note, None)}", err=True)
+
+
 @app.command()
 def interview(
     questions: BankDir = None,
@@ -114,6 +177,9 @@ def interview(
     report: Annotated[
         Path | None,
         typer.Option(help="Write the report at the end: .html (printable) or .txt (chart note)."),
+    ] = None,
+    fhir: Annotated[
+        Path | None, typer.Option(help="Write the FHIR R4 Bundle at the end (.json, 0600).")
     ] = None,
     resume: Annotated[
         str | None,
@@ -150,6 +216,10 @@ def interview(
             from triage_cli.outputs import report_format
 
             report_format(report)  # a usage error before the first question
+        if fhir is not None and fhir.suffix.lower() != ".json":
+            from triage_cli.errors import OutputError
+
+            raise OutputError(f"--fhir {shown(fhir, 300)}: a FHIR Bundle is written as .json")
         bank = load_bank(questions)
         draft = _resumed(resume) if resume is not None else None
         code = wizard.run(
@@ -159,6 +229,7 @@ def interview(
             resume=draft,
             export=export,
             report=report,
+            fhir=fhir,
             force=force,
         )
     raise typer.Exit(code)
@@ -228,6 +299,9 @@ def score(
         Path | None,
         typer.Option(help="Write the report here: .html (printable) or .txt (chart note); 0600."),
     ] = None,
+    fhir: Annotated[
+        Path | None, typer.Option(help="Write the FHIR R4 Bundle here (.json, 0600).")
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the assessment as JSON on stdout instead.")
     ] = False,
@@ -270,6 +344,10 @@ def score(
         bank = load_bank(questions)
         if report is not None:
             report_format(report)  # a usage error before anything is read
+        if fhir is not None and fhir.suffix.lower() != ".json":
+            from triage_cli.errors import OutputError
+
+            raise OutputError(f"--fhir {shown(fhir, 300)}: a FHIR Bundle is written as .json")
         stored = _read_with_safety(bank, file)
         assessment = assessment_of(stored.answers)
         with _emergency_kept(bool(assessment.emergency)):  # a later failure must not hide it
@@ -287,7 +365,7 @@ def score(
             record = replace(
                 record, notes=tuple(notes_on(bank, stored, record, shows_recorded=False))
             )
-            written = write_outputs(record, export=export, report=report, force=force)
+            written = write_outputs(record, export=export, report=report, fhir=fhir, force=force)
             if len(written) == 1 and written[0].error:  # the one output asked for
                 raise written[0].error
         bank_note, model_note = bank_warning(bank, stored), model_warning(stored)

@@ -1,6 +1,6 @@
-"""The files one run writes from a Record: the TOML summary (--export) and the report
-(--report: the HTML page or the chart note, by its extension). Each is written on its own:
-one that fails never stops the others, and the failures come back named."""
+"""The files one run writes from a Record: the TOML summary (--export), the report
+(--report: the HTML page or the chart note, by its extension) and the FHIR Bundle (--fhir).
+Each is written on its own: one that fails never stops the others; failures come back named."""
 
 from __future__ import annotations
 
@@ -44,6 +44,22 @@ def write_report(path: Path | str, record: Record, fmt: str, *, force: bool = Fa
     return write_private(path, report_text(record, fmt), force=force)
 
 
+def fhir_text(record: Record) -> str:
+    """The record as a FHIR R4 Bundle, JSON."""
+    import json
+
+    from triage_cli.formats.fhir_bundle import bundle
+
+    return json.dumps(bundle(record), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_fhir(path: Path | str, record: Record, *, force: bool = False) -> Path:
+    """The FHIR Bundle, atomically with mode 0600; never over a file without force."""
+    if Path(path).suffix.lower() != ".json":
+        raise OutputError(f"{shown(path, 300)}: a FHIR Bundle is written as .json")
+    return write_private(path, fhir_text(record), force=force)
+
+
 class Written(NamedTuple):
     what: str  # "summary", "report"
     path: Path
@@ -55,6 +71,7 @@ def write_outputs(
     *,
     export: Path | None = None,
     report: Path | None = None,
+    fhir: Path | None = None,
     force: bool = False,
 ) -> list[Written]:
     """Write each output asked for; one that fails leaves the others written."""
@@ -66,6 +83,8 @@ def write_outputs(
     if report is not None:
         fmt = report_format(report)
         jobs.append(("report", report, lambda: write_report(report, record, fmt, force=force)))
+    if fhir is not None:
+        jobs.append(("FHIR bundle", fhir, lambda: write_fhir(fhir, record, force=force)))
     done = []
     for what, path, write in jobs:
         try:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from triage_cli.bank.codes import DEFAULT_CODE_SYSTEM, DEFAULT_URL, loinc_problem
 from triage_cli.bank.conditions import read_conditions, typed_value
 from triage_cli.bank.model import (
     ID_PATTERN,
@@ -24,6 +25,7 @@ from triage_cli.bank.patterns import nonlinear_reason
 from triage_cli.bank.tables import Problems
 from triage_cli.text import shown
 
+_URI = re.compile(r"(urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S+|https?://\S+)\Z")
 _KIND_KEYS = {
     "choice": {"choices"},
     "integer": {"min", "max"},
@@ -44,6 +46,7 @@ _QUESTION_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "pattern_hint": (str, False),
     "default": ((str, int, bool), False),
     "when": (list, False),
+    "loinc": (str, False),
 }
 _PROGRAM_KEYS = {
     name: (list if name == "components" else str, name != "adolescent_note")
@@ -64,8 +67,16 @@ def build_bank(
         | {"questions": (list, True)},
     )
     meta = problems.table(
-        "intake.toml: [bank]", intake.get("bank", {}), {"name": (str, True), "version": (str, True)}
+        "intake.toml: [bank]",
+        intake.get("bank", {}),
+        {"name": (str, True), "version": (str, True)}
+        | {"url": (str, False), "code_system": (str, False)},
     )
+    for key in ("url", "code_system"):
+        if key in meta and not _URI.match(meta[key]):
+            problems.append(
+                f"intake.toml: [bank] {key} {meta[key]!r} is not a URI (urn:... or https://...)"
+            )
     sections = _sections(problems, intake.get("sections", []))
     instruments = _instruments(problems, intake.get("instruments", {}))
     questions = _questions(problems, intake.get("questions", []), sections, instruments)
@@ -84,6 +95,8 @@ def build_bank(
         questions=tuple(questions),
         programs=programs,
         checklist=tuple(checklist),
+        url=meta.get("url", DEFAULT_URL),
+        code_system=meta.get("code_system", DEFAULT_CODE_SYSTEM),
     )
     return bank, problems
 
@@ -101,11 +114,18 @@ def _sections(problems: Problems, tables: list[Any]) -> dict[str, Section]:
 
 
 def _instruments(problems: Problems, tables: dict[str, Any]) -> dict[str, Instrument]:
-    spec = {name: (str, True) for name in ("name", "stem", "citation", "terms")}
+    spec: dict[str, tuple[type, bool]] = {
+        name: (str, True) for name in ("name", "stem", "citation", "terms")
+    }
+    spec |= {"loinc": (str, False), "total_loinc": (str, False)}
     instruments = {}
     for key, table in tables.items():
-        found = problems.table(f"intake.toml: instrument '{key}'", table, spec)
-        if len(found) == len(spec):
+        where = f"intake.toml: instrument '{key}'"
+        found = problems.table(where, table, spec)
+        for field in ("loinc", "total_loinc"):
+            if field in found and (problem := loinc_problem(found[field])):
+                problems.append(f"{where}: {field}: {problem}")
+        if {"name", "stem", "citation", "terms"} <= found.keys():
             instruments[key] = Instrument(id=key, **found)
     return instruments
 
@@ -167,7 +187,10 @@ def _questions(
             max=found.get("max"),
             pattern=_pattern(problems, where, found) if kind == "text" else None,
             pattern_hint=found.get("pattern_hint"),
+            loinc=found.get("loinc"),
         )
+        if question.loinc and (problem := loinc_problem(question.loinc)):
+            problems.append(f"{where}: loinc: {problem}")
         if kind == "integer" and (question.min is None or question.max is None):
             problems.append(f"{where}: an integer question needs both 'min' and 'max'")
         elif kind == "integer" and question.min > question.max:
@@ -191,17 +214,20 @@ def _choices(problems: Problems, where: str, tables: list[Any] | None) -> tuple[
         problems.append(f"{where}: a choice question needs a non-empty 'choices' list")
         return ()
     choices: list[Choice] = []
-    spec = {"code": ((str, int), True), "label": (str, True)}
+    spec = {"code": ((str, int), True), "label": (str, True), "loinc": (str, False)}
     for n, table in enumerate(tables, 1):
         found = problems.table(f"{where}: choice #{n}", table, spec)
         if "code" not in found:
             continue
+        if "loinc" in found and (problem := loinc_problem(found["loinc"], answer=True)):
+            problems.append(f"{where}: choice #{n}: loinc: {problem}")
         code = found["code"]
         if isinstance(code, str) and (not code.strip() or code != code.strip()):
             problems.append(f"{where}: code {code!r} must be non-empty, without surrounding spaces")
         if any(str(c.code).lower() == str(code).lower() for c in choices):
             problems.append(f"{where}: code {code!r} is listed twice (codes ignore case)")
-        choices.append(Choice(code=found["code"], label=found.get("label", str(found["code"]))))
+        label = found.get("label", str(found["code"]))
+        choices.append(Choice(code=found["code"], label=label, loinc=found.get("loinc")))
     if len({type(c.code) for c in choices}) > 1:
         problems.append(f"{where}: codes must be all text or all integers")
     return tuple(choices)

@@ -57,6 +57,7 @@ def show_value(value: Value) -> str:
 class Choice:
     code: str | int
     label: str
+    loinc: str | None = None  # a LOINC answer code (LA...), when the instrument has one
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Question:
     pattern_hint: str | None = None
     default: Value | None = None
     when: tuple[Condition, ...] = ()
+    loinc: str | None = None  # the item's LOINC code, when there is one
 
     def asked(self, answers: Mapping[str, Value]) -> bool:
         """Whether the skip logic asks this question, given the answers so far."""
@@ -101,6 +103,8 @@ class Instrument:
     stem: str
     citation: str
     terms: str
+    loinc: str | None = None  # the panel's LOINC code
+    total_loinc: str | None = None  # the total's (or result's) LOINC code
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,8 @@ class Bank:
     questions: tuple[Question, ...]
     programs: Mapping[str, Program]
     checklist: tuple[ChecklistItem, ...] = field(default=())
+    url: str = "urn:triage-cli:questionnaire:default"  # the FHIR Questionnaire's canonical URL
+    code_system: str = "urn:triage-cli:codes"  # the URI of the bank's own codes
 
     @cached_property
     def by_id(self) -> dict[str, Question]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from triage_cli.errors import OutputError, TriageError
@@ -74,22 +75,47 @@ def export_summary(interview: Interview, record: Record, force: bool) -> Path | 
 def write_report_file(interview: Interview, record: Record, force: bool) -> bool:
     """Write --report (the printable report or the chart note) of this record; False when it
     was asked for and not written (the caller keeps the draft)."""
-    path = apart(interview.report, record)
-    if path is None:
-        return True
     from triage_cli.outputs import report_format, write_report  # only with --report
 
+    path = apart(interview.report, record)
+    return path is None or _written(
+        interview,
+        "Report",
+        path,
+        lambda p, f: write_report(p, record, report_format(p), force=f),
+        force,
+    )
+
+
+def write_fhir_file(interview: Interview, record: Record, force: bool) -> bool:
+    """Write --fhir (the FHIR R4 Bundle) of this record; False when asked for and not written."""
+    from triage_cli.outputs import write_fhir  # only with --fhir
+
+    path = apart(interview.fhir, record)
+    return path is None or _written(
+        interview, "FHIR bundle", path, lambda p, f: write_fhir(p, record, force=f), force
+    )
+
+
+def _written(
+    interview: Interview,
+    what: str,
+    path: Path,
+    write: Callable[[Path, bool], object],
+    force: bool,
+) -> bool:
+    """One output of the interview: an existing file replaced only when confirmed or forced."""
     if path.exists() and not force:
         if not ask.confirm(f"{path} exists. Replace it?", default=False):
-            say(interview.console, f"Report not written: {path} exists.", "red")
+            say(interview.console, f"{what} not written: {path} exists.", "red")
             return False
         force = True
     try:
-        write_report(path, record, report_format(path), force=force)
+        write(path, force)
     except TriageError as error:
-        say(interview.console, f"Report not written: {error}", "red")
+        say(interview.console, f"{what} not written: {error}", "red")
         return False
-    say(interview.console, f"Report written: {path} (mode 0600)")
+    say(interview.console, f"{what} written: {path} (mode 0600)")
     return True
 
 

@@ -25,6 +25,7 @@ class Interview:
     answers: dict[str, Value] = field(default_factory=dict)
     export: Path | None = None
     report: Path | None = None  # --report: the printable report or chart note, by extension
+    fhir: Path | None = None  # --fhir: the FHIR R4 Bundle
     phase: str = "questions"  # questions, review, override, export (record.drafts.PHASES)
     override: Override | None = None
     started: datetime = field(default_factory=lambda: datetime.now(UTC))

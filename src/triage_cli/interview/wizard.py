@@ -20,7 +20,12 @@ from triage_cli.answers import Answers, converter, parse_answers
 from triage_cli.bank.model import Bank, show_value
 from triage_cli.errors import InputError
 from triage_cli.interview import ask
-from triage_cli.interview.outcome import ask_override, export_summary, write_report_file
+from triage_cli.interview.outcome import (
+    ask_override,
+    export_summary,
+    write_fhir_file,
+    write_report_file,
+)
 from triage_cli.interview.safekeeping import (
     INTERRUPTED,
     STOPPING,
@@ -50,12 +55,13 @@ def run(
     resume: Path | None = None,
     export: Path | None = None,
     report: Path | None = None,
+    fhir: Path | None = None,
     force: bool = False,
 ) -> int:
     """The whole interview; returns the exit code: 0 done (exported, or kept as a draft),
     1 the summary or the report could not be written, 129 hung up, 130 interrupted, 143
     terminated."""
-    interview = Interview(bank, console, export=export, report=report)
+    interview = Interview(bank, console, export=export, report=report, fhir=fhir)
     if resume is not None:
         resumed = read_draft(bank, resume)
         if resumed.imminent:  # first, before anything that may refuse (a draft in use)
@@ -134,6 +140,7 @@ def steps(interview: Interview, force: bool) -> int:
             console.print(render.override_view(record))
     exported = export_summary(interview, record, force)
     reported = write_report_file(interview, record, force)
+    reported = write_fhir_file(interview, record, force) and reported
     return finish(interview, exported, reported)
 
 
@@ -235,6 +242,7 @@ def finish_early(interview: Interview, force: bool) -> int:
     interview.console.print(render.result_view(record))
     export_summary(interview, record, force)
     reported = write_report_file(interview, record, force)
+    reported = write_fhir_file(interview, record, force) and reported
     if keep(interview, "emergency"):
         return EXPORT_FAILED if interview.export_failed or not reported else 0
     last_resort(interview)

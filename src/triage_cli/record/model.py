@@ -14,6 +14,7 @@ from triage_cli import __version__
 from triage_cli.answers import Answers, PartialAnswers
 from triage_cli.bank.model import Bank, ChecklistItem, Program, Question, Value
 from triage_cli.errors import InputError
+from triage_cli.record.coding import Coded, coded
 from triage_cli.record.override import Override
 from triage_cli.record.stored import Stored
 from triage_cli.scoring import MODEL_VERSION, Assessment
@@ -81,6 +82,7 @@ class Record:
     checklist: tuple[ChecklistItem, ...]
     override: Override | None = None
     comparison: Comparison | None = None
+    coded: Coded | None = None  # its answers and totals coded for an EHR (FHIR)
     notes: tuple[str, ...] = ()  # what a reader must know: another bank, rules that changed
     history: tuple[HistoryRow, ...] = ()  # the client's assessments, for the report (--history)
 
@@ -228,6 +230,7 @@ def build_record(
         checklist=checklist_for(bank, level, answers.values),
         override=override,
         comparison=comparison,
+        coded=coded(bank, answers.values),
         notes=notes,
     )
 
