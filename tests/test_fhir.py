@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fhir.resources.R4B.bundle import Bundle  # the test extra: no skip when it is missing
+from fhir.resources.R4B.questionnaire import Questionnaire
 from reports import BANK, CASES, write_case
 from typer.testing import CliRunner
 
@@ -24,10 +26,6 @@ from triage_cli.formats.fhir_questionnaire import questionnaire
 from triage_cli.record.recorded import as_recorded
 
 from conftest import EditBank, assert_exit, question_table
-
-fhir_resources = pytest.importorskip("fhir.resources.R4B.bundle")
-from fhir.resources.R4B.bundle import Bundle  # noqa: E402
-from fhir.resources.R4B.questionnaire import Questionnaire  # noqa: E402
 
 runner = CliRunner()
 GOLDEN = Path(__file__).parent / "data" / "fhir"
@@ -73,7 +71,9 @@ def test_enable_when_names_an_earlier_item_and_one_of_its_answers() -> None:
                 assert condition["answerCoding"] in options, link_id
         seen.append(link_id)
     assert ITEMS["cssrs_3"]["enableWhen"][0]["answerCoding"]["code"] == "LA33-6"  # = yes
-    assert ITEMS["home_safe"]["enableWhen"][0]["operator"] == "!="
+    # the bank's != is false when the other question was not asked; R4's alone is true
+    assert [c["operator"] for c in ITEMS["home_safe"]["enableWhen"]] == ["!=", "exists"]
+    assert ITEMS["home_safe"]["enableBehavior"] == "all"
 
 
 def test_scored_choices_carry_their_points_and_loinc_answers() -> None:
@@ -81,8 +81,9 @@ def test_scored_choices_carry_their_points_and_loinc_answers() -> None:
     assert option["valueCoding"] == {"system": LOINC_SYSTEM, "code": "LA6570-1",
                                      "display": "More than half the days"}  # fmt: skip
     assert option["extension"][0]["valueDecimal"] == 2
-    assert ITEMS["phq9_1"]["code"][0] == {"system": LOINC_SYSTEM, "code": "44250-9",
-                                          "display": BANK.question("phq9_1").prompt}  # fmt: skip
+    # LOINC's own display is not ours to write: the code alone, our wording in the text
+    assert ITEMS["phq9_1"]["code"][0] == {"system": LOINC_SYSTEM, "code": "44250-9"}
+    assert ITEMS["phq9_1"]["text"] == BANK.question("phq9_1").prompt
     assert ITEMS["housing"]["answerOption"][0]["valueCoding"]["system"] == BANK.code_system
 
 
@@ -241,3 +242,87 @@ def test_any_of_is_enable_behavior_any_and_any_of_within_all_of_is_named(
     assert "x_both" in str(error.value) and "cannot say 'any of' within 'all of'" in str(
         error.value
     )
+
+
+def test_an_emergency_is_flagged_where_an_ehr_looks_first(tmp_path: Path) -> None:
+    entries = [e["resource"] for e in bundle_of(tmp_path, "emergency")["entry"]]
+    level = entries[-1]
+    assert level["interpretation"][0]["coding"][0]["code"] == "AA"
+    assert level["note"][0]["text"].startswith("EMERGENCY: imminent risk")
+    assert "988" in level["note"][0]["text"]
+    (tmp_path / "op").mkdir()
+    plain = [e["resource"] for e in bundle_of(tmp_path / "op", "op")["entry"]]
+    assert "interpretation" not in plain[-1]
+
+
+def test_panels_hold_their_totals(tmp_path: Path) -> None:
+    entries = bundle_of(tmp_path, "op")["entry"]
+    by_url = {e["fullUrl"]: e["resource"] for e in entries}
+    panels = {r["code"]["coding"][0]["code"]: r for r in by_url.values() if "hasMember" in r}
+    assert set(panels) == {"44249-1", "69737-5", "72109-2", "82666-9"}
+    member = by_url[panels["44249-1"]["hasMember"][0]["reference"]]
+    assert member["code"]["coding"][0]["code"] == "44261-6"
+
+
+def test_undated_records_of_one_client_never_share_ids_and_no_id_means_no_subject(
+    tmp_path: Path,
+) -> None:
+    from triage_cli.answers.partial import parse_partial
+    from triage_cli.record.model import build_record
+    from triage_cli.scoring.partial import assessment_of
+
+    def made(values: dict[str, Any]) -> dict[str, Any]:
+        answers = parse_partial(BANK, values)
+        return bundle(build_record(BANK, answers, assessment_of(answers)))
+
+    base = dict(CASES["op"][0])
+    one, other = made(base), made(base | {"phq9_1": 0})
+    assert one["id"] != other["id"]
+    assert made(base)["id"] == one["id"]
+    nameless = made({"harm_others": "plan_or_intent"})  # an emergency before the client id
+    Bundle.model_validate(nameless)
+    assert all("subject" not in e["resource"] for e in nameless["entry"])
+
+
+def test_control_characters_and_empty_text_never_reach_the_bundle(tmp_path: Path) -> None:
+    found = bundle_of(tmp_path, "overridden")  # its note holds ESC and markup
+    flat = json.dumps(found)
+    assert "\\u001b" not in flat and "\\x1b[2J" in flat
+    Bundle.model_validate(found)
+
+    def empty(value: Any) -> bool:
+        if isinstance(value, dict):
+            return any(empty(v) for v in value.values())
+        if isinstance(value, list):
+            return any(empty(v) for v in value)
+        return value == ""
+
+    assert not empty(found)
+
+
+def test_a_center_bank_with_its_own_uris_and_no_codes(edit_bank: EditBank) -> None:
+    def own(data: dict[str, Any]) -> None:
+        data["bank"]["url"] = "https://example.org/fhir/Questionnaire/intake"
+        data["bank"]["code_system"] = "https://example.org/codes"
+        for question in data["questions"]:
+            question.pop("loinc", None)
+            for choice in question.get("choices", []):
+                choice.pop("loinc", None)
+        for instrument in data["instruments"].values():
+            instrument.pop("loinc", None)
+            instrument.pop("total_loinc", None)
+
+    bank = load_bank(edit_bank("intake.toml", own))
+    found = questionnaire(bank)
+    Questionnaire.model_validate(found)
+    assert found["url"] == "https://example.org/fhir/Questionnaire/intake"
+    systems = {c["system"] for c in codings(found)}
+    assert systems == {"https://example.org/codes", LOINC_SYSTEM}  # LOINC: yes/no only
+
+
+def test_a_bad_instrument_code_is_a_bank_problem(edit_bank: EditBank) -> None:
+    def broken(data: dict[str, Any]) -> None:
+        data["instruments"]["phq9"]["total_loinc"] = "44261-1"
+
+    with pytest.raises(BankError, match=r"instrument 'phq9': total_loinc: .*check digit"):
+        load_bank(edit_bank("intake.toml", broken))

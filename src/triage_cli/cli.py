@@ -212,14 +212,7 @@ def interview(
     from triage_cli.render import console
 
     with reporting():
-        if report is not None:
-            from triage_cli.outputs import report_format
-
-            report_format(report)  # a usage error before the first question
-        if fhir is not None and fhir.suffix.lower() != ".json":
-            from triage_cli.errors import OutputError
-
-            raise OutputError(f"--fhir {shown(fhir, 300)}: a FHIR Bundle is written as .json")
+        _check_output_names(report, fhir)  # a usage error before the first question
         bank = load_bank(questions)
         draft = _resumed(resume) if resume is not None else None
         code = wizard.run(
@@ -233,6 +226,16 @@ def interview(
             force=force,
         )
     raise typer.Exit(code)
+
+
+def _check_output_names(report: Path | None, fhir: Path | None) -> None:
+    """--report names .html/.htm or .txt, --fhir names .json: else a usage error (exit 2)."""
+    from triage_cli.outputs import fhir_name, report_format
+
+    if report is not None:
+        report_format(report)
+    if fhir is not None:
+        fhir_name(fhir)
 
 
 def _resumed(resume: str) -> Path:
@@ -328,7 +331,7 @@ def score(
 
     from triage_cli.bank import load_bank
     from triage_cli.formats import toml_summary
-    from triage_cli.outputs import report_format, write_outputs
+    from triage_cli.outputs import write_outputs
     from triage_cli.record.model import assessed_time, build_record
     from triage_cli.record.recorded import notes_on
     from triage_cli.record.stored import (
@@ -342,12 +345,7 @@ def score(
 
     with reporting():
         bank = load_bank(questions)
-        if report is not None:
-            report_format(report)  # a usage error before anything is read
-        if fhir is not None and fhir.suffix.lower() != ".json":
-            from triage_cli.errors import OutputError
-
-            raise OutputError(f"--fhir {shown(fhir, 300)}: a FHIR Bundle is written as .json")
+        _check_output_names(report, fhir)  # a usage error before anything is read
         stored = _read_with_safety(bank, file)
         assessment = assessment_of(stored.answers)
         with _emergency_kept(bool(assessment.emergency)):  # a later failure must not hide it

@@ -53,10 +53,15 @@ def fhir_text(record: Record) -> str:
     return json.dumps(bundle(record), indent=2, ensure_ascii=False) + "\n"
 
 
-def write_fhir(path: Path | str, record: Record, *, force: bool = False) -> Path:
-    """The FHIR Bundle, atomically with mode 0600; never over a file without force."""
+def fhir_name(path: Path | str) -> None:
+    """A FHIR Bundle's file is .json; any other name is a usage error."""
     if Path(path).suffix.lower() != ".json":
         raise OutputError(f"{shown(path, 300)}: a FHIR Bundle is written as .json")
+
+
+def write_fhir(path: Path | str, record: Record, *, force: bool = False) -> Path:
+    """The FHIR Bundle, atomically with mode 0600; never over a file without force."""
+    fhir_name(path)
     return write_private(path, fhir_text(record), force=force)
 
 

@@ -25,7 +25,7 @@ from triage_cli.bank.patterns import nonlinear_reason
 from triage_cli.bank.tables import Problems
 from triage_cli.text import shown
 
-_URI = re.compile(r"(urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S+|https?://\S+)\Z")
+_URI = re.compile(r"(urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[^\s|]+|https?://[^\s|]+)\Z")  # no |
 _KIND_KEYS = {
     "choice": {"choices"},
     "integer": {"min", "max"},

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from triage_cli.bank.codes import LOINC_SYSTEM
 from triage_cli.bank.model import Bank, Condition, Question
 from triage_cli.errors import BankError
 from triage_cli.record.coding import answer_codings, item_coding
@@ -18,7 +19,11 @@ OPERATORS = {"eq": "=", "ne": "!="}
 
 def questionnaire(bank: Bank) -> dict[str, Any]:
     """The Questionnaire; BankError naming each condition R4 cannot express."""
-    problems: list[str] = []
+    problems: list[str] = [
+        f"question '{q.id}' has the id of a section: every linkId must be unique"
+        for q in bank.questions
+        if q.id in {s.id for s in bank.sections}
+    ]
     groups = []
     for section in bank.sections:
         items = [_item(bank, question, problems) for question in bank.section_questions(section.id)]
@@ -29,7 +34,7 @@ def questionnaire(bank: Bank) -> dict[str, Any]:
         "resourceType": "Questionnaire",
         "url": bank.url,
         "version": bank.version,
-        "name": "".join(c for c in bank.name.title() if c.isalnum())[:64] or "Intake",
+        "name": _name(bank.name),
         "title": bank.name,
         "status": "active",
         "subjectType": ["Patient"],
@@ -37,10 +42,19 @@ def questionnaire(bank: Bank) -> dict[str, Any]:
     }
 
 
+def _name(title: str) -> str:
+    """A computable name (FHIR's rule: an upper-case ASCII letter, then letters, digits, _)."""
+    name = "".join(c for c in title.title() if c.isascii() and c.isalnum())[:64]
+    return name if name[:1].isalpha() else f"Intake{name}"[:64]
+
+
 def _item(bank: Bank, question: Question, problems: list[str]) -> dict[str, Any]:
+    code = item_coding(bank, question).as_json()
+    if code["system"] == LOINC_SYSTEM:
+        del code["display"]  # LOINC's display is LOINC's own; the item's text is ours
     item: dict[str, Any] = {
         "linkId": question.id,
-        "code": [item_coding(bank, question).as_json()],
+        "code": [code],
         "text": question.prompt,
         "type": TYPES[question.kind],
         "required": True,  # every question the skip logic asks must be answered
@@ -51,7 +65,7 @@ def _item(bank: Bank, question: Question, problems: list[str]) -> dict[str, Any]
             for code, coding in answer_codings(bank, question)
         ]
     only = question.when[0] if len(question.when) == 1 else None
-    if only is not None and only.op == "in":  # "any of": one = condition per code
+    if only is not None and only.op == "in":  # "any of": one = condition per code (answered)
         assert isinstance(only.value, frozenset)
         item["enableWhen"] = [
             _enable_when(bank, question, Condition(only.question, "eq", v), problems)
@@ -59,10 +73,23 @@ def _item(bank: Bank, question: Question, problems: list[str]) -> dict[str, Any]
         ]
         item["enableBehavior"] = "any"
     elif question.when:
-        item["enableWhen"] = [_enable_when(bank, question, c, problems) for c in question.when]
-        if len(question.when) > 1:
+        item["enableWhen"] = [
+            found for c in question.when for found in _condition(bank, question, c, problems)
+        ]
+        if len(item["enableWhen"]) > 1:
             item["enableBehavior"] = "all"
     return item
+
+
+def _condition(
+    bank: Bank, question: Question, condition: Condition, problems: list[str]
+) -> list[dict[str, Any]]:
+    """One bank condition as R4 enableWhen: R4's != also holds when the other question has
+    no answer, where the bank's is false when it was not asked, so it comes with exists."""
+    found = [_enable_when(bank, question, condition, problems)]
+    if condition.op == "ne":
+        found.append({"question": condition.question, "operator": "exists", "answerBoolean": True})
+    return found
 
 
 def _option(code: object, coding: dict[str, str], question: Question) -> dict[str, Any]:

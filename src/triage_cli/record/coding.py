@@ -89,6 +89,7 @@ class Coded(NamedTuple):
     sections: tuple[tuple[str, str], ...]  # (id, title), in bank order
     answers: tuple[CodedAnswer, ...]  # in bank order
     totals: dict[str, Coding]  # instrument id -> its total's code
+    panels: dict[str, Coding]  # instrument id -> its panel's LOINC code, where the bank has one
 
 
 def coded(bank: Bank, values: Mapping[str, Value]) -> Coded:
@@ -110,4 +111,9 @@ def coded(bank: Bank, values: Mapping[str, Value]) -> Coded:
         sections=tuple((s.id, s.title) for s in bank.sections),
         answers=answers,
         totals={instrument: total_coding(bank, instrument) for instrument in TOTALS},
+        panels={
+            key: Coding(LOINC_SYSTEM, instrument.loinc, instrument.name)
+            for key, instrument in bank.instruments.items()
+            if instrument.loinc and key in TOTALS
+        },
     )

@@ -14,13 +14,13 @@ from triage_cli import __version__
 from triage_cli.answers import Answers, PartialAnswers
 from triage_cli.bank.model import Bank, ChecklistItem, Program, Question, Value
 from triage_cli.errors import InputError
-from triage_cli.record.coding import Coded, coded
 from triage_cli.record.override import Override
 from triage_cli.record.stored import Stored
 from triage_cli.scoring import MODEL_VERSION, Assessment
 from triage_cli.text import shown
 
 if TYPE_CHECKING:
+    from triage_cli.record.coding import Coded
     from triage_cli.record.compare import Comparison
     from triage_cli.record.history import HistoryRow
     from triage_cli.record.recorded import Recorded
@@ -213,6 +213,8 @@ def build_record(
     level = override.level if override else recommended
     program, adolescent_note = program_for(bank, level, answers.values)
     meta = meta_of(bank, assessed, started)
+    from triage_cli.record.coding import coded  # here: the first prompt does not need it
+
     comparison = None
     if previous is not None:  # imported here: the interview's first prompt does not need it
         from triage_cli.record.compare import compare
