@@ -290,7 +290,11 @@ def drafts(
 @app.command()
 def score(
     file: Annotated[
-        Path, typer.Argument(help="A TOML summary, or a file with an [answers] table.")
+        Path,
+        typer.Argument(
+            help="A TOML summary, a file with an [answers] table, or a FHIR "
+            "QuestionnaireResponse (or Bundle) in JSON."
+        ),
     ],
     export: Annotated[
         Path | None, typer.Option(help="Write a TOML summary of this assessment (0600).")
@@ -304,6 +308,10 @@ def score(
     ] = None,
     fhir: Annotated[
         Path | None, typer.Option(help="Write the FHIR R4 Bundle here (.json, 0600).")
+    ] = None,
+    client_id: Annotated[
+        str | None,
+        typer.Option(help="For a FHIR response whose subject has no usable client id."),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the assessment as JSON on stdout instead.")
@@ -346,7 +354,7 @@ def score(
     with reporting():
         bank = load_bank(questions)
         _check_output_names(report, fhir)  # a usage error before anything is read
-        stored = _read_with_safety(bank, file)
+        stored = _read_with_safety(bank, file, client_id)
         assessment = assessment_of(stored.answers)
         with _emergency_kept(bool(assessment.emergency)):  # a later failure must not hide it
             when = assessed_time(stored.assessed, assessed)
@@ -456,15 +464,21 @@ def _why_changed(bank_changed: bool, model_changed: bool) -> str:
     return "the question bank changed" if bank_changed else "the rules or the question bank changed"
 
 
-def _read_with_safety(bank: "Bank", file: Path) -> "Stored":
-    """toml_summary.read, but invalid answers that still meet imminent risk show the crisis
-    banner before and after the list of problems: safety does not wait for a clean file."""
+def _read_with_safety(bank: "Bank", file: Path, client_id: str | None = None) -> "Stored":
+    """A TOML summary, or a FHIR QuestionnaireResponse (or a Bundle holding one), told
+    apart by content; invalid answers that still meet imminent risk show the crisis banner
+    before and after the list of problems: safety does not wait for a clean file."""
     from triage_cli.answers import AnswersError
-    from triage_cli.formats import toml_summary
+    from triage_cli.formats import fhir_read, toml_summary
     from triage_cli.scoring import imminent_risk
 
     try:
-        return toml_summary.read(bank, file)
+        if not fhir_read.looks_like_json(file):
+            return toml_summary.read(bank, file)
+        stored, warnings = fhir_read.read(bank, file, client_id)
+        for warning in warnings:
+            typer.echo(f"warning: {prose(warning, None)}", err=True)
+        return stored
     except AnswersError as error:
         if not imminent_risk(error.values):
             raise

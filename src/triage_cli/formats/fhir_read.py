@@ -1,0 +1,268 @@
+"""FHIR R4 in: a QuestionnaireResponse (or a Bundle holding one) read as answers, one more
+door into the same parser. Items are found by our answer ids or LOINC item codes as linkIds
+(with or without LHC-Forms' leading '/'); answers as LOINC or the bank's codings, integers,
+booleans, or whole decimals. What is missing is left for partial scoring (CLINICAL.md
+section 7); a stated total that disagrees with its items is a problem."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from triage_cli.answers import AnswersError, Problem, converter
+from triage_cli.answers.partial import parse_partial
+from triage_cli.bank.model import Bank, Question, Value
+from triage_cli.errors import InputError
+from triage_cli.nesting import TOO_DEEP, too_deep
+from triage_cli.record.coding import TOTALS, answer_codings
+from triage_cli.record.stored import Stored
+from triage_cli.scoring.instruments import (
+    AUDITC_ITEMS,
+    DAST10_FORWARD,
+    DAST10_ITEMS,
+    DAST10_REVERSED,
+    GAD7_ITEMS,
+    PHQ9_ITEMS,
+)
+from triage_cli.text import shown
+
+MAX_BYTES = 5_000_000  # a QuestionnaireResponse is a few kB; refuse what cannot be one
+
+
+def looks_like_json(path: Path) -> bool:
+    """Recognised by content, not by extension: JSON opens with '{' (a resource) or '[' and
+    parses as JSON (a TOML file may open with '[' too: its first table)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
+            if head[:1] == b"{":
+                return True
+            if head[:1] != b"[" or path.stat().st_size > MAX_BYTES:
+                return False
+            handle.seek(0)
+            json.loads(handle.read().decode("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):  # not JSON (or not readable): TOML's to say
+        return False
+    return True
+
+
+def read(bank: Bank, path: Path, client_id: str | None = None) -> tuple[Stored, list[str]]:
+    """The response's answers as a Stored (nothing recorded: it is scored now), and the
+    warnings (linkIds that are not questions of this bank). InputError (exit 2) for a file
+    that is not a FHIR QuestionnaireResponse; AnswersError (exit 1) for bad answers."""
+    where = shown(path)
+    response = _response(_load(path), where)
+    by_link = _links(bank)
+    raw: dict[str, object] = {}
+    problems: list[Problem] = []
+    unknown: list[str] = []
+    stated: dict[str, tuple[str, object]] = {}  # instrument -> (linkId, stated total)
+    totals = {bank.instruments[i].total_loinc: i for i in TOTALS if i in bank.instruments}
+    for link, answers in _items(response, where):
+        key = link.lstrip("/")
+        question = by_link.get(key)
+        if question is None:
+            if key in totals:
+                stated[totals[key]] = (link, answers[0] if answers else None)
+            else:
+                unknown.append(shown(link))
+            continue
+        if len(answers) != 1:
+            problems.append(Problem(question.id, "", f"expected one answer, got {len(answers)}"))
+            continue
+        value, problem = _value(bank, question, answers[0])
+        if problem:
+            problems.append(Problem(question.id, "", problem))
+        else:
+            raw[question.id] = value
+    subject = _client_id(bank, response)
+    if "client_id" not in raw and (subject or client_id):
+        raw["client_id"] = subject or client_id
+    if problems:
+        raise AnswersError(problems, _typed(bank, raw), where)
+    answers = parse_partial(bank, raw, where)
+    problems = _disagreeing(stated, answers.values)
+    if problems:
+        raise AnswersError(problems, dict(answers.values), where)
+    meta: dict[str, Any] = {}
+    authored = response.get("authored")
+    if isinstance(authored, str):  # the assessment time, when it says its zone
+        try:
+            meta["assessed"] = datetime.fromisoformat(authored.replace("Z", "+00:00"))
+        except ValueError:
+            meta["assessed"] = authored  # shown as unusable, and left out
+    stored = Stored(path, answers, meta, {}, {}, {})
+    warnings = []
+    if unknown:
+        warnings.append(
+            f"{where}: {len(unknown)} item(s) that are not questions of this bank, ignored: "
+            + ", ".join(unknown)
+        )
+    return stored, warnings
+
+
+def _load(path: Path) -> Any:
+    where = shown(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(f"{where}: larger than a QuestionnaireResponse can be")
+        document = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError(f"{where}: no such file") from None
+    except OSError as error:
+        raise InputError(f"cannot read {where}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{where}: not UTF-8 text ({error.reason})") from None
+    except json.JSONDecodeError as error:
+        raise InputError(f"{where}: not valid JSON: {shown(error, 300)}") from None
+    except RecursionError:
+        raise InputError(f"{where}: {TOO_DEEP}") from None
+    if too_deep(document):
+        raise InputError(f"{where}: {TOO_DEEP}")
+    return document
+
+
+def _response(document: Any, where: str) -> Mapping[str, Any]:
+    """The QuestionnaireResponse itself, or the one a Bundle holds."""
+    kind = document.get("resourceType") if isinstance(document, dict) else None
+    if kind == "QuestionnaireResponse":
+        return document  # type: ignore[no-any-return]
+    if kind == "Bundle":
+        entries = document.get("entry")
+        found = [
+            e["resource"]
+            for e in (entries if isinstance(entries, list) else [])
+            if isinstance(e, dict)
+            and isinstance(e.get("resource"), dict)
+            and e["resource"].get("resourceType") == "QuestionnaireResponse"
+        ]
+        if len(found) == 1:
+            return found[0]  # type: ignore[no-any-return]
+        raise InputError(
+            f"{where}: a Bundle holding {len(found)} QuestionnaireResponses (expected one)"
+        )
+    shown_kind = f"a FHIR {shown(kind)}" if isinstance(kind, str) else "not a FHIR resource"
+    raise InputError(f"{where}: {shown_kind}, not a QuestionnaireResponse or a Bundle")
+
+
+def _items(response: Mapping[str, Any], where: str) -> Iterator[tuple[str, list[Any]]]:
+    """(linkId, answers) of every item with answers, groups walked (answers may nest too)."""
+    stack = list(reversed(_list(response.get("item"), f"{where}: item")))
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, dict) or not isinstance(item.get("linkId"), str):
+            raise InputError(f"{where}: an item without a linkId (text) is not FHIR")
+        answers = _list(item.get("answer"), f"{where}: item {shown(item['linkId'])}: answer")
+        if answers:
+            yield item["linkId"], answers
+        nested = [
+            child for a in answers if isinstance(a, dict) for child in _list(a.get("item"), where)
+        ]
+        stack.extend(reversed(_list(item.get("item"), where) + nested))
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(f"{where} must be a list, not {type(value).__name__}")
+    return value
+
+
+def _links(bank: Bank) -> dict[str, Question]:
+    """A question by its answer id, and by its LOINC item code."""
+    found = {q.id: q for q in bank.questions}
+    found |= {q.loinc: q for q in bank.questions if q.loinc}
+    return found
+
+
+def _value(bank: Bank, question: Question, answer: Any) -> tuple[Value | None, str | None]:
+    """One answer as the bank's value, or why it is not one."""
+    if not isinstance(answer, dict):
+        return None, "an answer must be an object"
+    if "valueCoding" in answer:
+        coding = answer["valueCoding"]
+        if not isinstance(coding, dict) or not isinstance(coding.get("code"), str):
+            return None, "valueCoding needs a code"
+        for value, ours in answer_codings(bank, question):
+            if coding["code"] == ours.code and coding.get("system") in (ours.system, None):
+                return value, None
+        listed = ", ".join(c.code for _, c in answer_codings(bank, question)) or "none"
+        return None, (
+            f"code {shown(coding['code'])} is not an answer of this question "
+            f"(expected one of: {shown(listed, 300)})"
+        )
+    if "valueBoolean" in answer and isinstance(answer["valueBoolean"], bool):
+        return _converted(question, answer["valueBoolean"])
+    for key in ("valueInteger", "valueDecimal"):
+        number = answer.get(key)
+        if isinstance(number, bool):
+            continue
+        if isinstance(number, int) or (isinstance(number, float) and number.is_integer()):
+            return _converted(question, int(number))
+        if key in answer:
+            return None, f"{key} {shown(number)} is not a whole number"
+    if isinstance(answer.get("valueString"), str):
+        return _converted(question, answer["valueString"])
+    kinds = ", ".join(k for k in answer if k.startswith("value")) or "no value"
+    return None, f"an answer of type {shown(kinds)} does not fit this question"
+
+
+def _converted(question: Question, raw: object) -> tuple[Value | None, str | None]:
+    value, error = converter(question)(raw)
+    return (None, error) if error else (value, None)
+
+
+def _client_id(bank: Bank, response: Mapping[str, Any]) -> str | None:
+    subject = response.get("subject")
+    identifier = subject.get("identifier") if isinstance(subject, dict) else None
+    value = identifier.get("value") if isinstance(identifier, dict) else None
+    if not isinstance(value, str):
+        return None
+    typed, error = converter(bank.question("client_id"))(value)
+    return None if error else str(typed)
+
+
+def _typed(bank: Bank, raw: Mapping[str, object]) -> dict[str, Value]:
+    """The answers that converted, for the safety check on a response with problems."""
+    return {k: v for k, v in raw.items() if isinstance(v, str | int | bool)}
+
+
+def _disagreeing(
+    stated: Mapping[str, tuple[str, object]], values: Mapping[str, Value]
+) -> list[Problem]:
+    """A stated total (e.g. /44261-6) that is not what the items give, when all are given."""
+    problems = []
+    for instrument, (link, answer) in stated.items():
+        total = _total(instrument, values)
+        given = _number(answer)
+        if total is not None and given != total:
+            problems.append(
+                Problem(
+                    TOTALS[instrument],
+                    shown(given),
+                    f"the stated total ({shown(link)}) is not the items' total {total}",
+                )
+            )
+    return problems
+
+
+def _number(answer: object) -> object:
+    if not isinstance(answer, dict):
+        return answer
+    number = answer.get("valueDecimal", answer.get("valueInteger"))
+    return int(number) if isinstance(number, float) and number.is_integer() else number
+
+
+def _total(instrument: str, values: Mapping[str, Value]) -> int | None:
+    """An instrument's total from its items, as scoring counts it; None unless all given."""
+    items = {"phq9": PHQ9_ITEMS, "gad7": GAD7_ITEMS, "auditc": AUDITC_ITEMS,
+             "dast10": DAST10_ITEMS}.get(instrument)  # fmt: skip
+    if items is None or not all(i in values for i in items):
+        return None
+    if instrument == "dast10":  # item 3 reversed: no scores 1
+        return sum(bool(values[i]) for i in DAST10_FORWARD) + (not values[DAST10_REVERSED])
+    return sum(int(values[i]) for i in items)
