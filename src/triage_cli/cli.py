@@ -354,7 +354,7 @@ def score(
     with reporting():
         bank = load_bank(questions)
         _check_output_names(report, fhir)  # a usage error before anything is read
-        stored = _read_with_safety(bank, file, client_id)
+        stored = _read_with_safety(bank, file, client_id, as_json)
         assessment = assessment_of(stored.answers)
         with _emergency_kept(bool(assessment.emergency)):  # a later failure must not hide it
             when = assessed_time(stored.assessed, assessed)
@@ -464,7 +464,9 @@ def _why_changed(bank_changed: bool, model_changed: bool) -> str:
     return "the question bank changed" if bank_changed else "the rules or the question bank changed"
 
 
-def _read_with_safety(bank: "Bank", file: Path, client_id: str | None = None) -> "Stored":
+def _read_with_safety(
+    bank: "Bank", file: Path, client_id: str | None = None, as_json: bool = False
+) -> "Stored":
     """A TOML summary, or a FHIR QuestionnaireResponse (or a Bundle holding one), told
     apart by content; invalid answers that still meet imminent risk show the crisis banner
     before and after the list of problems: safety does not wait for a clean file."""
@@ -482,6 +484,11 @@ def _read_with_safety(bank: "Bank", file: Path, client_id: str | None = None) ->
     except AnswersError as error:
         if not imminent_risk(error.values):
             raise
+        if as_json:  # a script reads stdout: the emergency is said there too
+            import json
+
+            problems = [str(p) for p in error.problems]
+            typer.echo(json.dumps({"complete": False, "emergency": True, "problems": problems}))
         _between_banners(error)
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "parse_answers",
     "row_checker",
     "shown_answer",
+    "typed_anyway",
 ]
 
 
@@ -230,9 +231,22 @@ def answered_but_skipped(
     )
 
 
+def typed_anyway(bank: Bank, raw: Mapping[str, object]) -> dict[str, Value]:
+    """Every answer that converts, the skip logic ignored: what a safety check must see when
+    the answers have problems (cssrs_4 = yes after cssrs_2 = no still meets imminent risk)."""
+    typed = {}
+    for qid, given in raw.items():
+        if qid in bank.by_id and isinstance(given, str | int | bool) and given != "":
+            value, error = converter(bank.question(qid))(given)
+            if error is None and value is not None:
+                typed[qid] = value
+    return typed
+
+
 def parse_answers(bank: Bank, raw: Mapping[str, object], source: str = "") -> Answers:
-    """Validate raw answers against the bank; raise AnswersError listing every problem."""
+    """Validate raw answers against the bank; raise AnswersError listing every problem (its
+    values: every answer that converts, for the safety check)."""
     values, problems = check_answers(bank, raw)
     if problems:
-        raise AnswersError(problems, values, source)
+        raise AnswersError(problems, {**typed_anyway(bank, raw), **values}, source)
     return Answers(MappingProxyType(values))

@@ -19,6 +19,7 @@ from triage_cli.answers import (
     converter,
     parse_answers,
     shown_answer,
+    typed_anyway,
 )
 from triage_cli.bank.model import Bank, Question, Value
 from triage_cli.text import shown
@@ -70,7 +71,7 @@ def parse_partial(bank: Bank, raw: Mapping[str, object], source: str = "") -> An
             continue
         state[question.id] = verdict
     if problems:
-        raise AnswersError(problems, values, source)
+        raise AnswersError(problems, {**typed_anyway(bank, raw), **values}, source)
     not_answered = tuple(qid for qid, verdict in state.items() if verdict == ASKED)
     undecided = tuple(qid for qid, verdict in state.items() if verdict == UNDECIDED)
     if not not_answered and not undecided:

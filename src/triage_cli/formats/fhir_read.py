@@ -14,7 +14,7 @@ from typing import Any
 
 from triage_cli.answers import AnswersError, Problem, converter
 from triage_cli.answers.partial import parse_partial
-from triage_cli.bank.model import Bank, Question, Value
+from triage_cli.bank.model import Bank, Question, Value, show_value
 from triage_cli.errors import InputError
 from triage_cli.nesting import TOO_DEEP, too_deep
 from triage_cli.record.coding import TOTALS, answer_codings
@@ -56,34 +56,57 @@ def read(bank: Bank, path: Path, client_id: str | None = None) -> tuple[Stored, 
     where = shown(path)
     response = _response(_load(path), where)
     by_link = _links(bank)
-    raw: dict[str, object] = {}
+    given: dict[str, list[Value]] = {}  # every value each question was given
     problems: list[Problem] = []
     unknown: list[str] = []
     stated: dict[str, tuple[str, object]] = {}  # instrument -> (linkId, stated total)
     totals = {bank.instruments[i].total_loinc: i for i in TOTALS if i in bank.instruments}
-    for link, answers in _items(response, where):
-        key = link.lstrip("/")
+    for link, answers, shape in _items(response):
+        if shape:
+            problems.append(Problem(shown(link), "", shape))
+            continue
+        key = link.removeprefix("/")
         question = by_link.get(key)
         if question is None:
             if key in totals:
-                stated[totals[key]] = (link, answers[0] if answers else None)
+                if totals[key] in stated:
+                    problems.append(Problem(shown(link), "", "the total is stated twice"))
+                stated[totals[key]] = (link, answers[0] if len(answers) == 1 else answers)
             else:
                 unknown.append(shown(link))
             continue
-        if len(answers) != 1:
-            problems.append(Problem(question.id, "", f"expected one answer, got {len(answers)}"))
-            continue
-        value, problem = _value(bank, question, answers[0])
-        if problem:
-            problems.append(Problem(question.id, "", problem))
-        else:
-            raw[question.id] = value
+        for answer in answers:
+            kinds = [k for k in answer if k.startswith("value")] if isinstance(answer, dict) else []
+            if len(kinds) > 1:  # ambiguous: a problem, but each value still counts for safety
+                problems.append(
+                    Problem(question.id, "", f"an answer holds {len(kinds)} values: give one")
+                )
+                for kind in kinds:
+                    value, problem = _value(bank, question, {kind: answer[kind]})
+                    if not problem:
+                        given.setdefault(question.id, []).append(value)
+                continue
+            value, problem = _value(bank, question, answer)
+            if problem:
+                problems.append(Problem(question.id, "", problem))
+            else:
+                given.setdefault(question.id, []).append(value)
+    raw: dict[str, object] = {}
+    for qid, values in given.items():
+        if len(set(map(repr, values))) > 1:  # two answers (or an id and its LOINC code) differ
+            listed = ", ".join(sorted(set(map(show_value, values))))
+            problems.append(Problem(qid, "", f"answered more than once, differently: {listed}"))
+        raw[qid] = values[0]
     subject = _client_id(bank, response)
     if "client_id" not in raw and (subject or client_id):
         raw["client_id"] = subject or client_id
+    safety = _safest(given)  # what a banner must see, whatever else is wrong
     if problems:
-        raise AnswersError(problems, _typed(bank, raw), where)
-    answers = parse_partial(bank, raw, where)
+        raise AnswersError(problems, safety, where)
+    try:
+        answers = parse_partial(bank, raw, where)
+    except AnswersError as error:  # an answer the skip logic would not ask still counts
+        raise AnswersError(error.problems, {**error.values, **safety}, where) from None
     problems = _disagreeing(stated, answers.values)
     if problems:
         raise AnswersError(problems, dict(answers.values), where)
@@ -97,9 +120,12 @@ def read(bank: Bank, path: Path, client_id: str | None = None) -> tuple[Stored, 
     stored = Stored(path, answers, meta, {}, {}, {})
     warnings = []
     if unknown:
+        listed = ", ".join(unknown[:20]) + (
+            f" and {len(unknown) - 20} more" if len(unknown) > 20 else ""
+        )
         warnings.append(
             f"{where}: {len(unknown)} item(s) that are not questions of this bank, ignored: "
-            + ", ".join(unknown)
+            + listed
         )
     return stored, warnings
 
@@ -116,7 +142,7 @@ def _load(path: Path) -> Any:
         raise InputError(f"cannot read {where}: {error.strerror}") from None
     except UnicodeDecodeError as error:
         raise InputError(f"{where}: not UTF-8 text ({error.reason})") from None
-    except json.JSONDecodeError as error:
+    except ValueError as error:  # JSONDecodeError, or a number of thousands of digits
         raise InputError(f"{where}: not valid JSON: {shown(error, 300)}") from None
     except RecursionError:
         raise InputError(f"{where}: {TOO_DEEP}") from None
@@ -148,20 +174,30 @@ def _response(document: Any, where: str) -> Mapping[str, Any]:
     raise InputError(f"{where}: {shown_kind}, not a QuestionnaireResponse or a Bundle")
 
 
-def _items(response: Mapping[str, Any], where: str) -> Iterator[tuple[str, list[Any]]]:
-    """(linkId, answers) of every item with answers, groups walked (answers may nest too)."""
-    stack = list(reversed(_list(response.get("item"), f"{where}: item")))
+def _items(response: Mapping[str, Any]) -> Iterator[tuple[str, list[Any], str | None]]:
+    """(linkId, answers, problem) of every item with answers, groups walked (answers may nest
+    too). An item of the wrong shape is a problem of its own: the walk goes on, so that the
+    others (the safety answers among them) are still read."""
+    stack = list(reversed(_list(response.get("item"), "the response's item")))
+    count = 0
     while stack:
-        item = stack.pop()
+        item, count = stack.pop(), count + 1
         if not isinstance(item, dict) or not isinstance(item.get("linkId"), str):
-            raise InputError(f"{where}: an item without a linkId (text) is not FHIR")
-        answers = _list(item.get("answer"), f"{where}: item {shown(item['linkId'])}: answer")
+            yield f"item #{count}", [], "an item needs a linkId (text)"
+            continue
+        link = item["linkId"]
+        answers, nested = item.get("answer", []), item.get("item", [])
+        if not isinstance(answers, list) or not isinstance(nested, list):
+            yield link, [], "answer and item must be lists"
+            continue
         if answers:
-            yield item["linkId"], answers
-        nested = [
-            child for a in answers if isinstance(a, dict) for child in _list(a.get("item"), where)
-        ]
-        stack.extend(reversed(_list(item.get("item"), where) + nested))
+            yield link, answers, None
+        children = [a.get("item") for a in answers if isinstance(a, dict)]
+        if any(c is not None and not isinstance(c, list) for c in children):
+            yield link, [], "an answer's item must be a list"
+            continue
+        nested = nested + [child for c in children if c for child in c]
+        stack.extend(reversed(nested))
 
 
 def _list(value: Any, where: str) -> list[Any]:
@@ -226,9 +262,17 @@ def _client_id(bank: Bank, response: Mapping[str, Any]) -> str | None:
     return None if error else str(typed)
 
 
-def _typed(bank: Bank, raw: Mapping[str, object]) -> dict[str, Value]:
-    """The answers that converted, for the safety check on a response with problems."""
-    return {k: v for k, v in raw.items() if isinstance(v, str | int | bool)}
+def _safest(given: Mapping[str, list[Value]]) -> dict[str, Value]:
+    """For the safety check: each question's most alarming answer (yes over no; harm to others
+    with a plan over the rest), whatever else is wrong with the response."""
+    return {
+        qid: True
+        if True in values
+        else "plan_or_intent"
+        if "plan_or_intent" in values
+        else values[0]
+        for qid, values in given.items()
+    }
 
 
 def _disagreeing(

@@ -52,11 +52,15 @@ class Stored:
     def time_warnings(self) -> list[str]:
         """A stored assessment or start time that cannot be used, and so is left out."""
         return [
-            f"{shown(self.path.name)}: [meta] {key} = {shown(repr(self.meta[key]))} is left "
+            f"{shown(self.path.name)}: [meta] {key} = {_as_text(self.meta[key])} is left "
             "out: not a past date and time with its UTC offset"
             for key in ("assessed", "started")
             if key in self.meta and past_time(self.meta[key]) is None
         ]
+
+
+def _as_text(value: object) -> str:
+    return shown(value.isoformat() if isinstance(value, datetime) else repr(value))
 
 
 def aware_time(value: object) -> datetime | None:
