@@ -16,8 +16,8 @@ from triage_cli.answers import AnswersError, Problem, converter
 from triage_cli.answers.partial import parse_partial
 from triage_cli.bank.model import Bank, Question, Value, show_value
 from triage_cli.errors import InputError
-from triage_cli.nesting import TOO_DEEP, too_deep
 from triage_cli.record.coding import TOTALS, answer_codings
+from triage_cli.record.files import read_document
 from triage_cli.record.stored import Stored
 from triage_cli.scoring.instruments import (
     AUDITC_ITEMS,
@@ -131,24 +131,14 @@ def read(bank: Bank, path: Path, client_id: str | None = None) -> tuple[Stored, 
 
 
 def _load(path: Path) -> Any:
-    where = shown(path)
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(f"{where}: larger than a QuestionnaireResponse can be")
-        document = json.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise InputError(f"{where}: no such file") from None
-    except OSError as error:
-        raise InputError(f"cannot read {where}: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{where}: not UTF-8 text ({error.reason})") from None
-    except ValueError as error:  # JSONDecodeError, or a number of thousands of digits
-        raise InputError(f"{where}: not valid JSON: {shown(error, 300)}") from None
-    except RecursionError:
-        raise InputError(f"{where}: {TOO_DEEP}") from None
-    if too_deep(document):
-        raise InputError(f"{where}: {TOO_DEEP}")
-    return document
+        too_big = path.stat().st_size > MAX_BYTES
+    except OSError:
+        too_big = False  # read_document says what is wrong with it
+    if too_big:
+        raise InputError(f"{shown(path)}: larger than a QuestionnaireResponse can be")
+    # ValueError: broken JSON, or a number of thousands of digits
+    return read_document(path, "JSON", json.loads, ValueError, encoding="utf-8-sig")
 
 
 def _response(document: Any, where: str) -> Mapping[str, Any]:

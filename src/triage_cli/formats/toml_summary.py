@@ -13,8 +13,7 @@ from triage_cli.answers import Answers, parse_answers
 from triage_cli.answers.partial import parse_partial
 from triage_cli.bank.model import LEVELS, Bank
 from triage_cli.errors import DraftFile, InputError, TriageError
-from triage_cli.nesting import TOO_DEEP, too_deep
-from triage_cli.record.files import write_private
+from triage_cli.record.files import read_document, write_private
 from triage_cli.record.model import Record
 from triage_cli.record.override import Override
 from triage_cli.record.stored import Stored
@@ -101,22 +100,7 @@ def read(bank: Bank, path: Path | str) -> Stored:
     AnswersError (exit 1) listing every problem with the answers.
     """
     path = Path(path)
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{shown(path)}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{shown(path)} is a folder, not a TOML file") from None
-    except OSError as error:
-        raise InputError(f"cannot read {shown(path)}: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{shown(path)}: not UTF-8 text ({error.reason})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(f"{shown(path)}: not valid TOML: {shown(error, 300)}") from None
-    except RecursionError:
-        raise InputError(f"{shown(path)}: {TOO_DEEP}") from None
-    if too_deep(doc):
-        raise InputError(f"{shown(path)}: {TOO_DEEP}")
+    doc = read_document(path, "TOML", tomllib.loads, tomllib.TOMLDecodeError)
     meta = doc.get("meta")
     if isinstance(meta, dict) and meta.get("kind") == "draft":
         raise DraftFile(

@@ -19,8 +19,7 @@ from triage_cli import __version__
 from triage_cli.answers import converter
 from triage_cli.bank.model import LEVELS, Bank, Value
 from triage_cli.errors import InputError, OutputError
-from triage_cli.nesting import TOO_DEEP, too_deep
-from triage_cli.record.files import write_private
+from triage_cli.record.files import read_document, write_private
 from triage_cli.record.override import Override
 from triage_cli.record.stored import past_time
 from triage_cli.scoring import MODEL_VERSION, imminent_risk
@@ -130,15 +129,7 @@ class Resumed:
 
 
 def _load(path: Path) -> dict[str, Any]:
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise InputError(f"cannot read {shown(path, 300)}: {shown(error, 300)}") from None
-    except RecursionError:
-        raise InputError(f"cannot read {shown(path, 300)}: {TOO_DEEP}") from None
-    if too_deep(document):
-        raise InputError(f"cannot read {shown(path, 300)}: {TOO_DEEP}")
-    return document
+    return read_document(path, "TOML", tomllib.loads, tomllib.TOMLDecodeError)  # type: ignore[no-any-return]
 
 
 def read_draft(bank: Bank, path: Path | str) -> Resumed:

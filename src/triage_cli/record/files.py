@@ -11,9 +11,10 @@ import stat
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from triage_cli.errors import OutputError
+from triage_cli.errors import InputError, OutputError
+from triage_cli.nesting import TOO_DEEP, too_deep
 from triage_cli.streams import closed_at_start
 from triage_cli.text import shown
 
@@ -31,6 +32,35 @@ _STD = {"stdout": 1, "stderr": 2}
 _swept: set[str] = set()  # folders already cleaned of stale temp files by this process
 
 Notify = Callable[[str], object]
+
+
+def read_document(
+    path: Path,
+    kind: str,
+    loads: Callable[[str], Any],
+    syntax: type[Exception],
+    encoding: str = "utf-8",
+) -> Any:
+    """An input file parsed (TOML, JSON): every way reading it can fail, an InputError (exit
+    2) that names the file; a document nested too deeply refused like one that cannot parse."""
+    where = shown(path)
+    try:
+        document = loads(path.read_text(encoding=encoding))
+    except FileNotFoundError:
+        raise InputError(f"{where}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{where} is a folder, not a {kind} file") from None
+    except OSError as error:
+        raise InputError(f"cannot read {where}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{where}: not UTF-8 text ({error.reason})") from None
+    except syntax as error:
+        raise InputError(f"{where}: not valid {kind}: {shown(error, 300)}") from None
+    except RecursionError:
+        raise InputError(f"{where}: {TOO_DEEP}") from None
+    if too_deep(document):
+        raise InputError(f"{where}: {TOO_DEEP}")
+    return document
 
 
 def temp_name(target: str) -> str:
