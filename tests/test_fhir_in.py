@@ -104,6 +104,11 @@ def test_the_client_id_comes_from_the_subject_or_the_option(tmp_path: Path) -> N
     assert payload["client_id"] == "C-1"
     missing = json.loads(score(path, "--json").stdout)
     assert "client_id" in missing["not_answered"]
+    other = score(write(tmp_path, response(items, **subject), "s.json"), "--client-id", "C-1")
+    assert "--client-id C-1 ignored: the response names its client (EHR-7)" in other.stderr
+    toml = tmp_path / "a.toml"
+    toml.write_text('[answers]\nclient_id = "A1"\n', encoding="utf-8")
+    assert "--client-id is for a FHIR response" in score(toml, "--client-id", "C-1").stderr
     assert [f["code"] for f in with_id["flags"]] == ["phq9_item9"]  # item 9 > 0, alone
 
 

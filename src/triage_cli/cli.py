@@ -476,6 +476,12 @@ def _read_with_safety(
 
     try:
         if not fhir_read.looks_like_json(file):
+            if client_id is not None:
+                typer.echo(
+                    "warning: --client-id is for a FHIR response without one; a TOML file "
+                    "names its client in [answers]: ignored",
+                    err=True,
+                )
             return toml_summary.read(bank, file)
         stored, warnings = fhir_read.read(bank, file, client_id)
         for warning in warnings:

@@ -56,6 +56,7 @@ def read(bank: Bank, path: Path, client_id: str | None = None) -> tuple[Stored, 
     where = shown(path)
     response = _response(_load(path), where)
     by_link = _links(bank)
+    early: list[str] = []  # warnings found before the answers are checked
     given: dict[str, list[Value]] = {}  # every value each question was given
     problems: list[Problem] = []
     unknown: list[str] = []
@@ -100,6 +101,12 @@ def read(bank: Bank, path: Path, client_id: str | None = None) -> tuple[Stored, 
     subject = _client_id(bank, response)
     if "client_id" not in raw and (subject or client_id):
         raw["client_id"] = subject or client_id
+    chosen = raw.get("client_id")
+    if client_id is not None and chosen != client_id:
+        early.append(
+            f"{where}: --client-id {shown(client_id)} ignored: the response names its client "
+            f"({shown(chosen)})"
+        )
     safety = _safest(given)  # what a banner must see, whatever else is wrong
     if problems:
         raise AnswersError(problems, safety, where)
@@ -118,7 +125,7 @@ def read(bank: Bank, path: Path, client_id: str | None = None) -> tuple[Stored, 
         except ValueError:
             meta["assessed"] = authored  # shown as unusable, and left out
     stored = Stored(path, answers, meta, {}, {}, {})
-    warnings = []
+    warnings = early
     if unknown:
         listed = ", ".join(unknown[:20]) + (
             f" and {len(unknown) - 20} more" if len(unknown) > 20 else ""
