@@ -367,7 +367,9 @@ def closed_pipe() -> int:
 
 
 @pytest.mark.parametrize(
-    "command", [["batch", "IN", "-o", "-"], ["template"]], ids=["batch", "template"]
+    "command",
+    [["batch", "IN", "-o", "-"], ["template"], ["questions", "fhir"]],
+    ids=["batch", "template", "questions-fhir"],  # report/fhir -o - share questions fhir's
 )
 def test_stdout_without_a_reader_is_exit_141_without_a_traceback(
     tmp_path: Path, command: list[str]
@@ -552,6 +554,7 @@ def small(tmp_path: Path) -> Path:
         ("$T batch - < small.csv >&-", "standard output is closed"),
         ("$T batch small.csv -o /dev/stdout >&-", "/dev/stdout is closed"),
         ("$T template >&-", "standard output is closed"),
+        ("$T questions fhir >&-", "standard output is closed"),
         ("$T interview <&-", "needs a terminal"),
     ],
     ids=[
@@ -560,6 +563,7 @@ def small(tmp_path: Path) -> Path:
         "batch-stdin-to-stdout",
         "dev-stdout",
         "template",
+        "questions-fhir",
         "interview",
     ],
 )

@@ -125,7 +125,7 @@ def questions_fhir(
     with reporting():
         text = json.dumps(questionnaire(load_bank(directory)), indent=2, ensure_ascii=False)
         if output in (None, "-"):
-            typer.echo(text)
+            _print_document(text + "\n", "the questionnaire")
             return
         write_private(output, text + "\n", force=force)
     typer.echo(f"questionnaire written: {shown(output, 300)} (mode 0600)", err=True)
@@ -159,7 +159,7 @@ def fhir(
 
                 console(stderr=True).print(crisis_banner())
             if output == "-":
-                typer.echo(fhir_text(record), nl=False)
+                _print_document(fhir_text(record), "the FHIR bundle")
             else:
                 target = Path(output) if output else summary.with_suffix(".fhir.json")
                 write_fhir(target, record, force=force)
@@ -226,6 +226,23 @@ def interview(
             force=force,
         )
     raise typer.Exit(code)
+
+
+def _print_document(text: str, what: str) -> None:
+    """A document on stdout (`-o -`), as `triage template` writes one: a stdout closed at start
+    is refused (exit 2: it would go nowhere), a reader that goes away ends it with 141."""
+    from triage_cli.batch.stops import CUT_PIPE
+    from triage_cli.errors import OutputError
+    from triage_cli.streams import closed_at_start, release
+
+    if closed_at_start(1):
+        raise OutputError(f"standard output is closed: give -o FILE for {what}")
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        release(sys.stdout)  # no "Exception ignored ... BrokenPipeError" at exit
+        raise typer.Exit(CUT_PIPE) from None
 
 
 def _check_output_names(report: Path | None, fhir: Path | None) -> None:
@@ -552,7 +569,7 @@ def report(
             if history_of_client:
                 record, found = _with_history(bank, record, [summary, *history_of_client])
             if output == "-":
-                typer.echo(report_text(record, chosen), nl=False)
+                _print_document(report_text(record, chosen), "the report")
             else:
                 target = (
                     Path(output)
