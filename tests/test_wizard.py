@@ -223,6 +223,16 @@ def squeezed(text: str) -> str:
     return "".join(text.split())
 
 
+def interrupted_at_age(
+    bank: Bank, drive: Drive, drafts_home: Path
+) -> tuple[dict[str, Value], Path, str]:
+    """Ctrl-C after the client id and age: the example answers, the draft kept, and the
+    keys that answer the rest."""
+    typed = example_answers(bank)
+    drive(bank, answer_keys(bank, typed, stop_after="age") + CTRL_C)
+    return typed, only_draft(drafts_home), answer_keys(bank, typed, given=up_to(typed, "age"))
+
+
 def only_draft(folder: Path) -> Path:
     """The one draft in the drafts folder (named by client id and start time)."""
     drafts = sorted(folder.glob("*.draft.toml"))
@@ -568,6 +578,20 @@ def test_going_straight_to_the_result_gives_inpatient_and_keeps_a_draft(
     assert load(draft)["answers"] == given
     assert load(draft)["meta"]["state"] == "emergency"
     assert list(tmp_path.iterdir()) == []  # nothing in the current folder
+
+
+def test_ctrl_c_at_the_early_export_offer_keeps_the_draft(
+    bank: Bank, drive: Drive, tmp_path: Path, drafts_home: Path
+) -> None:
+    typed = with_safety(bank, TRIGGERS["harm_others"])
+    keys = answer_keys(bank, typed, stop_after="harm_others") + STRAIGHT_TO_RESULT + CTRL_C
+    run = drive(bank, keys)
+    assert run.code == 130, run.output
+    assert run.prompts[-1] == EARLY_EXPORT
+    draft = only_draft(drafts_home)
+    assert load(draft)["answers"] == up_to(typed, "harm_others")
+    assert load(draft)["meta"]["state"] == "interrupted"
+    assert list(tmp_path.iterdir()) == []  # no half-written record
 
 
 def test_the_emergency_so_far_is_exported_as_an_incomplete_record_and_resume_finishes_it(
@@ -955,10 +979,7 @@ def test_ctrl_c_saves_a_draft_that_resume_completes(
 def test_a_resumed_draft_is_kept_when_the_summary_is_not_exported(
     bank: Bank, drive: Drive, drafts_home: Path
 ) -> None:
-    typed = example_answers(bank)
-    drive(bank, answer_keys(bank, typed, stop_after="age") + CTRL_C)
-    draft = only_draft(drafts_home)
-    rest = answer_keys(bank, typed, given=up_to(typed, "age"))
+    typed, draft, rest = interrupted_at_age(bank, drive, drafts_home)
     run = drive(bank, rest + SCORE + NO_OVERRIDE + NO_EXPORT, resume=draft)
     assert run.code == 0, run.output
     assert draft.exists()
@@ -1189,11 +1210,8 @@ def test_exporting_onto_the_resumed_draft_itself_keeps_the_summary(
     bank: Bank, drive: Drive, drafts_home: Path
 ) -> None:
     """The same file under another spelling: written as the summary, then never deleted."""
-    typed = example_answers(bank)
-    drive(bank, answer_keys(bank, typed, stop_after="age") + CTRL_C)
-    draft = only_draft(drafts_home)
+    typed, draft, rest = interrupted_at_age(bank, drive, drafts_home)
     same = drafts_home / ".." / drafts_home.name / draft.name
-    rest = answer_keys(bank, typed, given=up_to(typed, "age"))
     run = drive(bank, rest + SCORE + NO_OVERRIDE, resume=draft, export=same, force=True)
     assert run.code == 0, run.output
     assert draft.exists()

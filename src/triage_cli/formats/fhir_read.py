@@ -70,28 +70,28 @@ def read(bank: Bank, path: Path, client_id: str | None = None) -> tuple[Stored, 
         question = by_link.get(key)
         if question is None:
             if key in totals:
-                if totals[key] in stated:
-                    problems.append(Problem(shown(link), "", "the total is stated twice"))
-                stated[totals[key]] = (link, answers[0] if len(answers) == 1 else answers)
+                if totals[key] in stated or len(answers) != 1:
+                    problems.append(
+                        Problem(shown(link), "", "a total is stated once, as one answer")
+                    )
+                stated[totals[key]] = (link, answers[0])
             else:
                 unknown.append(shown(link))
             continue
         for answer in answers:
             kinds = [k for k in answer if k.startswith("value")] if isinstance(answer, dict) else []
-            if len(kinds) > 1:  # ambiguous: a problem, but each value still counts for safety
+            parts = [answer]
+            if len(kinds) > 1:  # ambiguous: a problem, yet each value still counts for safety
                 problems.append(
                     Problem(question.id, "", f"an answer holds {len(kinds)} values: give one")
                 )
-                for kind in kinds:
-                    value, problem = _value(bank, question, {kind: answer[kind]})
-                    if not problem:
-                        given.setdefault(question.id, []).append(value)
-                continue
-            value, problem = _value(bank, question, answer)
-            if problem:
-                problems.append(Problem(question.id, "", problem))
-            else:
-                given.setdefault(question.id, []).append(value)
+                parts = [{kind: answer[kind]} for kind in kinds]
+            for part in parts:
+                value, problem = _value(bank, question, part)
+                if problem:
+                    problems.append(Problem(question.id, "", problem))
+                else:
+                    given.setdefault(question.id, []).append(value)
     raw: dict[str, object] = {}
     for qid, values in given.items():
         if len(set(map(repr, values))) > 1:  # two answers (or an id and its LOINC code) differ
