@@ -18,7 +18,7 @@ from pathlib import Path
 import pexpect
 
 TRIAGE = str(Path(sys.executable).with_name("triage"))
-FIRST_PROMPT = "(1/3)"
+FIRST_PROMPT = "question 1 of 3"
 
 
 def first_prompt(folder: str) -> float:

@@ -106,7 +106,7 @@ def check(folder: Path) -> str:
 def test_check_passes_on_the_builtin_bank() -> None:
     result = runner.invoke(app, ["questions", "check"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("ok: triage-cli default intake 1.2.0: 59 questions")
+    assert result.output.startswith("ok: triage-cli default intake 1.3.0: 59 questions")
 
 
 def test_unknown_key_is_named(edit_bank: EditBank) -> None:
@@ -270,3 +270,46 @@ def test_choice_codes_an_answer_cannot_tell_apart_are_refused(
         question_table(data, "availability")["choices"].append({"code": code, "label": "x"})
 
     assert f"question 'availability': {problem}" in check(edit_bank("intake.toml", change))
+
+
+def test_builtin_bank_gives_every_question_a_short_name_of_at_most_32_characters(
+    bank: Bank,
+) -> None:
+    unfit = {q.id: q.short for q in bank.questions if not 0 < len(q.short) <= 32}
+    assert unfit == {}
+    assert bank.question("cssrs_1").short_name() == "Wish to be dead"
+
+
+def test_a_question_without_a_short_name_is_named_by_its_id(edit_bank: EditBank) -> None:
+    bank = load_bank(edit_bank("intake.toml", lambda d: question_table(d, "age").pop("short")))
+    assert bank.question("age").short_name() == "age"
+    assert bank.question("sex_at_birth").short_name() == "Sex at birth"
+
+
+def test_a_short_name_of_32_characters_is_accepted(edit_bank: EditBank) -> None:
+    folder = edit_bank("intake.toml", lambda d: question_table(d, "age").update(short="A" * 32))
+    assert load_bank(folder).question("age").short_name() == "A" * 32
+
+
+SHORT_RULE = "must be one line of 1-32 characters, without surrounding spaces or control characters"
+
+
+@pytest.mark.parametrize(
+    ("short", "problem"),
+    [
+        ("", f"'short' {SHORT_RULE}, not ''"),
+        ("   ", f"'short' {SHORT_RULE}, not '   '"),
+        ("A" * 33, f"'short' {SHORT_RULE}, not '{'A' * 33}'"),
+        (" Age", f"'short' {SHORT_RULE}, not ' Age'"),
+        ("Age ", f"'short' {SHORT_RULE}, not 'Age '"),
+        ("Age\nin years", f"'short' {SHORT_RULE}, not 'Age\\x0ain years'"),
+        ("Age\tin years", f"'short' {SHORT_RULE}, not 'Age\\x09in years'"),
+        (12, "'short' must be text, not 12"),
+    ],
+)
+def test_a_short_name_the_review_column_cannot_hold_is_refused(
+    edit_bank: EditBank, short: object, problem: str
+) -> None:
+    # the review screen lays short names out in a fixed column, one line each
+    folder = edit_bank("intake.toml", lambda d: question_table(d, "age").update(short=short))
+    assert f"intake.toml: question 'age': {problem}" in check(folder)

@@ -1,5 +1,6 @@
 """The whole interview in a real terminal (pexpect pty): the installed `triage` command, the
-example answers typed at each prompt, the result, and the private export it writes."""
+example answers typed at each prompt (going back once with Shift-Tab, across a section), the
+result, and the private export it writes."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from triage_cli.batch.template import example_answers
 from triage_cli.scoring import assess
 
 TRIAGE = Path(sys.executable).with_name("triage")
-ENTER, DOWN = "\r", "\x1b[B"
+ENTER, DOWN, SHIFT_TAB = "\r", "\x1b[B", "\x1b[Z"
 STYLE = r"(?:\x1b\[[0-9;]*m)*"
 
 
@@ -32,10 +33,13 @@ def keys_for(question: Question, value: Value) -> str:
     return f"{value}{ENTER}"
 
 
-def prompt_pattern(position: int, question: Question) -> str:
-    """The prompt as first drawn: its "(k/n)" marker and the start of its text (long prompts
-    wrap in the terminal, so only the start is searched)."""
-    return rf"\({position}/\d+\) " + re.escape(question.prompt[:40])
+def prompt_pattern(question: Question, section: int, position: int) -> str:
+    """The prompt as first drawn: the start of its text (long prompts wrap in the terminal),
+    then, on the line under it, its position and the Shift-Tab hint."""
+    return (
+        re.escape(question.prompt[:40])
+        + rf".*?Section {section} of 9 - question {position} of \d+.*?Shift-Tab: previous question"
+    )
 
 
 def test_whole_interview_in_a_real_terminal(bank: Bank, tmp_path: Path) -> None:
@@ -55,12 +59,25 @@ def test_whole_interview_in_a_real_terminal(bank: Bank, tmp_path: Path) -> None:
         encoding="utf-8",
         timeout=10,
     )
+    sections = [section.id for section in bank.sections]
     try:
         in_section: dict[str, int] = {}
         for qid, value in typed.items():
             question = bank.question(qid)
+            number = sections.index(question.section) + 1
             in_section[question.section] = in_section.get(question.section, 0) + 1
-            child.expect(prompt_pattern(in_section[question.section], question))
+            child.expect(prompt_pattern(question, number, in_section[question.section]))
+            if qid == "client_id":  # nothing before it: it says so, and stays
+                child.send(SHIFT_TAB)
+                child.expect("This is the first question")
+            if qid == "cssrs_1":  # Enter without y or n: said in place
+                child.send(ENTER)
+                child.expect("answer y or n")
+            if qid == "phq9_1":  # back across the section, to harm_others; keep it; on
+                child.send(SHIFT_TAB)
+                child.expect(prompt_pattern(bank.question("harm_others"), 2, 4))
+                child.send(ENTER)  # its answer is offered
+                child.expect(prompt_pattern(question, number, 1))
             child.send(keys_for(question, value))
         child.expect("Review the answers")
         child.send(ENTER)

@@ -62,12 +62,14 @@ def answer(
 ) -> None:
     """Type answers `start` to `count` of `typed` (to the end when None) at their prompts."""
     in_section: dict[str, int] = {}
+    sections = [section.id for section in bank.sections]
     for n, (qid, value) in enumerate(list(typed.items())[:count]):
         question = bank.question(qid)
         in_section[question.section] = in_section.get(question.section, 0) + 1
         if n < start:
-            continue  # answered before: counted for the "(k/n)" of the prompts after it
-        child.expect(prompt_pattern(in_section[question.section], question))
+            continue  # answered before: counted for the position of the prompts after it
+        number = sections.index(question.section) + 1
+        child.expect(prompt_pattern(question, number, in_section[question.section]))
         child.send(keys_for(question, value))
 
 

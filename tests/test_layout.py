@@ -41,4 +41,4 @@ def test_the_cli_module_loads_neither_questionary_nor_rich() -> None:
 
 def test_the_wizard_module_does_load_questionary() -> None:
     """The check above can fail: the module that asks does import the prompt library."""
-    assert "questionary" in loaded_after("import triage_cli.interview.wizard")
+    assert "questionary" in loaded_after("import triage_cli.interview.ask")

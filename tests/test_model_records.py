@@ -87,7 +87,7 @@ def test_the_flag_and_versions_are_in_the_toml_summary(tmp_path: Path) -> None:
     assert document["recommendation"]["flags"] == ["home_unsafe", "op_weekly"]
     assert "safety plan" in document["recommendation"]["flag_notes"][0]
     assert document["meta"]["model_version"] == MODEL_VERSION == "1.1"
-    assert document["meta"]["bank_version"] == "1.2.0"
+    assert document["meta"]["bank_version"] == "1.3.0"
 
 
 def test_the_flag_and_model_version_are_in_json(tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_the_flag_and_model_version_are_in_json(tmp_path: Path) -> None:
     payload = json.loads(result.stdout)
     assert [f["code"] for f in payload["flags"]] == ["home_unsafe", "op_weekly"]
     assert payload["model_version"] == "1.1"
-    assert payload["bank"]["version"] == "1.2.0"
+    assert payload["bank"]["version"] == "1.3.0"
 
 
 def test_the_flag_is_on_the_result_screen(tmp_path: Path) -> None:
@@ -116,7 +116,7 @@ def test_batch_flags_and_run_summary_name_the_versions(tmp_path: Path) -> None:
     with (tmp_path / "in.results.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["flags"] for r in rows] == ["home_unsafe;op_weekly", "op_every_1_2_weeks"]
-    assert "scored with: clinical model 1.1, question bank 'triage-cli default intake' 1.2.0" in (
+    assert "scored with: clinical model 1.1, question bank 'triage-cli default intake' 1.3.0" in (
         result.stderr
     )
 

@@ -54,7 +54,7 @@ def test_answers_are_labelled_in_bank_order() -> None:
     assert (housing.value, housing.section) == ("stable", "Home and support")
     assert housing.label == BANK.question("housing").label("stable") != "stable"
     cssrs = next(line for line in record.labelled if line.id == "cssrs_1")
-    assert (cssrs.value, cssrs.label) == (False, "no")
+    assert (cssrs.value, cssrs.label) == (False, "No")
 
 
 @pytest.mark.parametrize(("age", "note"), [(16, True), (17, True), (18, False)])

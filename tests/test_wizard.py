@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 import tomli_w
 from prompt_toolkit.application import create_app_session
+from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.output.vt100 import Vt100_Output
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -29,13 +30,16 @@ from triage_cli.batch.template import example_answers
 from triage_cli.cli import app
 from triage_cli.errors import InputError
 from triage_cli.formats import toml_summary
-from triage_cli.interview import ask, wizard
+from triage_cli.interview import ask, prompts, wizard
+from triage_cli.interview.prompts import Back, Position, Prompts
 from triage_cli.record.model import build_record
 from triage_cli.record.override import OVERRIDE_REASONS
 from triage_cli.scoring import Assessment, Level, assess
 
 runner = CliRunner()
+ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
 ENTER, DOWN, CTRL_C, CTRL_D, BACKSPACE = "\r", "\x1b[B", "\x03", "\x04", "\x7f"
+SHIFT_TAB = "\x1b[Z"
 # After the last question: "Score now" at the review, then no override.
 SCORE, NO_OVERRIDE, NO_EXPORT = ENTER, "n", "n"
 CHANGE_AN_ANSWER = DOWN + ENTER
@@ -48,6 +52,8 @@ SAFETY_NO: dict[str, Value] = {
     "cssrs_6": False,
     "harm_others": "none",
 }
+# Active ideation without method, intent or plan: cssrs_3-5 asked, none of them yes.
+SAFETY_YES_NO_PLAN = {"cssrs_2": True, "cssrs_3": False, "cssrs_4": False, "cssrs_5": False}
 # Answers that meet rule S1 (imminent risk), in bank order, ending with the one that does.
 TRIGGERS: dict[str, dict[str, Value]] = {
     "cssrs_4": {"cssrs_1": True, "cssrs_2": True, "cssrs_3": False, "cssrs_4": True},
@@ -144,6 +150,8 @@ class Session:
     output: str
     asked: list[str] = field(default_factory=list)  # bank question ids
     prompts: list[str] = field(default_factory=list)  # every prompt's message
+    positions: list[str] = field(default_factory=list)  # each bank question's position line
+    screen: str = ""  # what the prompts drew, escape sequences taken out
     options: dict[str, list[str]] = field(default_factory=dict)  # select message -> labels
 
     @property
@@ -163,33 +171,32 @@ def drive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Drive]:
     """
     monkeypatch.chdir(tmp_path)
     sessions: list[Session] = []
-    real_question, real_choose = ask.ask_question, ask.choose
-    real_confirm, real_text = ask.confirm, ask.text
+    real_question = prompts.ask_question
+    real_choose, real_confirm, real_text = ask.Rich.choose, ask.Rich.confirm, ask.Rich.text
 
-    def ask_question(question: Question, message: str, current: Value | None = None) -> Value:
+    def ask_question(
+        to: Prompts, question: Question, position: Position, current: Value | None = None
+    ) -> Value | Back:
         sessions[-1].asked.append(question.id)
-        return real_question(question, message, current)
+        sessions[-1].positions.append(position.text)
+        return real_question(to, question, position, current)
 
-    def choose(message: str, options: Any, default: Any = None) -> Any:
+    def choose(self: ask.Rich, message: str, options: Any, *more: Any, **named: Any) -> Any:
         sessions[-1].prompts.append(message)
         sessions[-1].options[message] = [label for label, _ in options]
-        return real_choose(message, options, default)
+        return real_choose(self, message, options, *more, **named)
 
-    def confirm(message: str, default: bool = False) -> bool:
+    def confirm(self: ask.Rich, message: str, *more: Any, **named: Any) -> Any:
         sessions[-1].prompts.append(message)
-        return real_confirm(message, default)
+        return real_confirm(self, message, *more, **named)
 
-    def text(message: str, default: str = "", validate: Any = None) -> str:
+    def text(self: ask.Rich, message: str, *more: Any, **named: Any) -> Any:
         sessions[-1].prompts.append(message)
-        return real_text(message, default, validate)
+        return real_text(self, message, *more, **named)
 
-    for name, spy in [
-        ("ask_question", ask_question),
-        ("choose", choose),
-        ("confirm", confirm),
-        ("text", text),
-    ]:
-        monkeypatch.setattr(ask, name, spy)
+    monkeypatch.setattr(prompts, "ask_question", ask_question)
+    for name, spy in [("choose", choose), ("confirm", confirm), ("text", text)]:
+        monkeypatch.setattr(ask.Rich, name, spy)
 
     def run(bank: Bank, keys: str, **options: Any) -> Session:
         session = Session(code=-1, output="")
@@ -197,13 +204,16 @@ def drive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Drive]:
         out = io.StringIO()
         console = Console(file=out, width=80, no_color=True, force_terminal=False)
         settings = {"client_id": None, "resume": None, "export": None, "force": False} | options
-        with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        drawn = io.StringIO()  # what prompt_toolkit draws: the prompts, as on a terminal
+        screen = Vt100_Output(drawn, lambda: Size(rows=40, columns=80), enable_cpr=False)
+        with create_pipe_input() as pipe, create_app_session(input=pipe, output=screen):
             pipe.send_text(keys)
             pipe.close()
             try:
                 session.code = wizard.run(bank, console, **settings)
             finally:
                 session.output = out.getvalue()
+                session.screen = ESCAPES.sub("", drawn.getvalue())
         return session
 
     yield run
@@ -291,28 +301,58 @@ def test_example_interview_recommends_op_and_exports_the_typed_answers(
 
 
 def test_sections_are_announced_before_their_first_question(bank: Bank, drive: Drive) -> None:
-    """The header, intro and instrument stem come before the help of the section's first
-    question: the coordinator reads them out first."""
+    """The header, intro and instrument stem stay on the screen, in reading order; a
+    question's help is shown above its prompt while it is asked, and not kept after."""
     typed = example_answers(bank)
     run = drive(bank, answer_keys(bank, typed) + SCORE + NO_OVERRIDE + NO_EXPORT)
     safety = next(s for s in bank.sections if s.id == "safety")
-    cssrs = bank.instruments["cssrs"]
+    cssrs, cssrs_1 = bank.instruments["cssrs"], bank.question("cssrs_1")
     positions(
-        run.flat,
-        "Section 2 of 9: Safety",
-        flat(safety.intro),
-        flat(f"{cssrs.name}. {cssrs.stem}"),
-        flat(bank.question("cssrs_1").help),
+        run.flat, "Section 2 of 9: Safety", flat(safety.intro), flat(f"{cssrs.name}. {cssrs.stem}")
     )
+    assert squeezed(cssrs_1.help) not in squeezed(run.output)
+    # Typed ahead, prompts are drawn only as answered; the one waiting (at the end of the
+    # keys) is drawn whole: its help above it, its position and the hint under it.
+    waiting = drive(bank, answer_keys(bank, typed, stop_after="sex_at_birth"))
+    shown = squeezed(waiting.screen[waiting.screen.rindex("assigned at birth") :])
+    hint = squeezed("Section 2 of 9 - question 1 of 4  ·  Shift-Tab: previous question")
+    positions(shown, squeezed(cssrs_1.help), squeezed(cssrs_1.prompt), hint)
 
 
-def test_question_prompts_carry_their_position_in_the_section(bank: Bank, drive: Drive) -> None:
+def test_each_question_says_its_section_and_place_among_the_questions_reached(
+    bank: Bank, drive: Drive
+) -> None:
     typed = example_answers(bank)
     run = drive(bank, answer_keys(bank, typed) + SCORE + NO_OVERRIDE + NO_EXPORT)
-    identification = [q.prompt for q in bank.section_questions("identification")]
-    assert run.prompts[:3] == [f"({k}/3) {prompt}" for k, prompt in enumerate(identification, 1)]
-    phq9 = [p for p in run.prompts if p.endswith(bank.question("phq9_9").prompt)]
-    assert phq9 and phq9[0].startswith("(9/")
+    assert run.asked == list(typed)
+    assert run.positions[:3] == [f"Section 1 of 9 - question {k} of 3" for k in (1, 2, 3)]
+    assert run.positions[run.asked.index("phq9_9")] == "Section 3 of 9 - question 9 of 17"
+    assert run.positions[-1] == "Section 9 of 9 - question 5 of 5"
+    follow_ups = [
+        (qid, p) for qid, p in zip(run.asked, run.positions, strict=True) if "follow-up" in p
+    ]
+    assert follow_ups == [("home_safe", "Section 7 of 9 - question 2 of 4 (+1 follow-up)")]
+
+
+def test_an_answer_that_opens_follow_ups_says_so_at_the_next_question(
+    bank: Bank, drive: Drive
+) -> None:
+    """cssrs_2 = yes opens cssrs_3-5, cssrs_6 = yes opens cssrs_6_recent: the count grows
+    with the reason said once, so it never jumps unexplained."""
+    typed = with_safety(bank, SAFETY_YES_NO_PLAN | {"cssrs_6": True, "cssrs_6_recent": False})
+    run = drive(bank, answer_keys(bank, typed) + SCORE + NO_OVERRIDE + NO_EXPORT)
+    assert run.code == 0, run.output
+    safety = {qid: run.positions[run.asked.index(qid)] for qid in typed if qid.startswith("cssrs")}
+    assert safety == {
+        "cssrs_1": "Section 2 of 9 - question 1 of 4",
+        "cssrs_2": "Section 2 of 9 - question 2 of 4",
+        "cssrs_3": "Section 2 of 9 - question 3 of 7 (+3 follow-ups)",
+        "cssrs_4": "Section 2 of 9 - question 4 of 7",
+        "cssrs_5": "Section 2 of 9 - question 5 of 7",
+        "cssrs_6": "Section 2 of 9 - question 6 of 7",
+        "cssrs_6_recent": "Section 2 of 9 - question 7 of 8 (+1 follow-up)",
+    }
+    assert run.positions[run.asked.index("harm_others")] == "Section 2 of 9 - question 8 of 8"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -395,24 +435,36 @@ def test_invalid_typed_answer_is_refused_and_the_prompt_stays(
 
 
 def edit_keys(bank: Bank, typed: Mapping[str, Value], qid: str, value: Value) -> str:
-    """At the review: Change an answer, pick `qid` from the list, give it `value`."""
-    index = list(typed).index(qid)
-    return CHANGE_AN_ANSWER + DOWN * index + ENTER + key_for(bank.question(qid), value, typed[qid])
+    """At the review: pick `qid`'s section, then `qid` in it, and give it `value`."""
+    question = bank.question(qid)
+    section = [s.id for s in bank.sections].index(question.section) + 1  # below "Score now"
+    answered = [q.id for q in bank.section_questions(question.section) if q.id in typed]
+    at = answered.index(qid) + 1  # below "All of this section"
+    return DOWN * section + ENTER + DOWN * at + ENTER + key_for(question, value, typed[qid])
 
 
-def test_review_lists_every_answer_in_bank_order(bank: Bank, drive: Drive) -> None:
+def test_review_shows_answers_in_words_by_section_at_80_columns(bank: Bank, drive: Drive) -> None:
     typed = example_answers(bank)
     keys = answer_keys(bank, typed) + edit_keys(bank, typed, "client_id", "EX-0001")
     run = drive(bank, keys + SCORE + NO_OVERRIDE + NO_EXPORT)
     assert run.code == 0, run.output
-    *listed, back = run.options["Which answer?"]
-    assert back == "(back to the review)"
-    assert [label.split(":")[0] for label in listed] == list(typed)
-    age = bank.question("age")
-    assert listed[1] == f"age: {age.label(typed['age'])}"
-    # The review table shows each answer as id=value, section by section.
-    assert "client_id=EX-0001" in run.output
-    assert "housing=stable" in run.output
+    sections = [f"Change section {n}: {s.title}" for n, s in enumerate(bank.sections, 1)]
+    assert run.options["Review the answers"] == ["Score now", *sections]
+    first, *listed, back = run.options["Change which answer?"]
+    assert (first, back) == ("All of this section, question by question", "(back to the review)")
+    identification = bank.section_questions("identification")
+    assert listed == [f"{q.short_name()}: {q.label(typed[q.id])}" for q in identification]
+    start = run.output.index("Answers")
+    review = run.output[start : run.output.index("Section 1 of 9", start)]
+    assert max(len(line) for line in review.splitlines()) <= 80
+    for number, section in enumerate(bank.sections, 1):
+        assert f"{number} {section.title}" in review
+    housing, phq9_1 = bank.question("housing"), bank.question("phq9_1")
+    assert re.search(rf"{re.escape(housing.short)}\s+{re.escape(housing.label('stable'))}", review)
+    label = phq9_1.label(typed["phq9_1"])
+    assert re.search(rf"{re.escape(phq9_1.short)}\s+{re.escape(label)}", review)
+    assert "housing=stable" not in run.output and "phq9_1=" not in run.output  # no codes
+    positions(review, f"1 {bank.sections[0].title}", "Client id", "Age", "2 Safety")
 
 
 def test_changing_housing_to_homeless_drops_home_safe(
@@ -470,6 +522,150 @@ def test_changing_a_typed_answer_starts_from_the_current_one(
 
 
 # ---------------------------------------------------------------------------------------------
+# Going back (Shift-Tab) and the prompts' line
+# ---------------------------------------------------------------------------------------------
+
+
+def back_to(bank: Bank, typed: Mapping[str, Value], qid: str, value: Value) -> str:
+    """The keys answering `qid` again, asked with its answer in `typed` offered."""
+    return key_for(bank.question(qid), value, typed[qid])
+
+
+def test_shift_tab_goes_back_to_the_previous_question_and_on_from_there(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank)
+    keys = answer_keys(bank, typed, stop_after="age") + SHIFT_TAB + back_to(bank, typed, "age", 61)
+    keys += answer_keys(bank, typed, given=up_to(typed, "age"))
+    run = drive(bank, keys + SCORE + NO_OVERRIDE, export=Path("x.toml"))
+    assert run.code == 0, run.output
+    assert run.asked[:5] == ["client_id", "age", "sex_at_birth", "age", "sex_at_birth"]
+    assert run.asked[5:] == list(typed)[3:]  # then on, each question once
+    assert load(tmp_path / "x.toml")["answers"] == typed | {"age": 61}
+    assert "Shift-Tab: previous question" in run.screen
+
+
+def test_going_back_across_a_section_announces_the_earlier_section_again(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank)
+    keys = answer_keys(bank, typed, stop_after="sex_at_birth") + SHIFT_TAB
+    keys += back_to(bank, typed, "sex_at_birth", "male")
+    keys += answer_keys(bank, typed, given=up_to(typed, "sex_at_birth"))
+    run = drive(bank, keys + SCORE + NO_OVERRIDE, export=Path("x.toml"))
+    assert run.code == 0, run.output
+    assert run.asked[2:6] == ["sex_at_birth", "cssrs_1", "sex_at_birth", "cssrs_1"]
+    positions(run.output, "Section 1 of 9", "Section 2 of 9", "Section 1 of 9", "Section 2 of 9")
+    assert load(tmp_path / "x.toml")["answers"]["sex_at_birth"] == "male"
+
+
+def test_shift_tab_at_the_first_question_stays_there_and_says_why(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank)
+    run = drive(
+        bank, SHIFT_TAB + answer_keys(bank, typed) + SCORE + NO_OVERRIDE, export=Path("x.toml")
+    )
+    assert run.code == 0, run.output
+    assert run.asked == list(typed)  # the first question was not left, nor asked twice
+    assert load(tmp_path / "x.toml")["answers"] == typed
+
+
+def test_going_back_to_a_changed_skip_condition_drops_the_follow_ups(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    """At cssrs_6, back four questions to cssrs_2 and answer no: cssrs_3-5 are no longer
+    asked, their answers dropped, and the count says so."""
+    typed = with_safety(bank, SAFETY_YES_NO_PLAN)
+    keys = answer_keys(bank, typed, stop_after="cssrs_5") + SHIFT_TAB * 4 + "n"
+    changed = with_safety(bank, {"cssrs_2": False})
+    keys += answer_keys(bank, changed, given=up_to(changed, "cssrs_2"))
+    run = drive(bank, keys + SCORE + NO_OVERRIDE, export=Path("x.toml"))
+    assert run.code == 0, run.output
+    walked = ["cssrs_6", "cssrs_5", "cssrs_4", "cssrs_3", "cssrs_2", "cssrs_6"]
+    at = run.asked.index("cssrs_6")
+    assert run.asked[at : at + 6] == walked
+    assert (
+        run.positions[at + 5] == "Section 2 of 9 - question 3 of 4 (3 follow-ups no longer asked)"
+    )
+    answers = load(tmp_path / "x.toml")["answers"]
+    assert answers == changed
+    assert not {"cssrs_3", "cssrs_4", "cssrs_5"} & answers.keys()
+
+
+def test_going_back_to_open_a_follow_up_asks_it_then_goes_on(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = with_safety(bank, {})  # cssrs_6 no: cssrs_6_recent not asked
+    keys = answer_keys(bank, typed, stop_after="cssrs_6") + SHIFT_TAB + "y" + "n"
+    changed = with_safety(bank, {"cssrs_6": True, "cssrs_6_recent": False})
+    keys += answer_keys(bank, changed, given=up_to(changed, "cssrs_6_recent"))
+    run = drive(bank, keys + SCORE + NO_OVERRIDE, export=Path("x.toml"))
+    assert run.code == 0, run.output
+    at = run.asked.index("harm_others")
+    assert run.asked[at : at + 4] == ["harm_others", "cssrs_6", "cssrs_6_recent", "harm_others"]
+    assert run.positions[at + 2] == "Section 2 of 9 - question 4 of 5 (+1 follow-up)"
+    assert load(tmp_path / "x.toml")["answers"] == changed
+
+
+def test_the_draft_follows_an_answer_changed_by_going_back(
+    bank: Bank, drive: Drive, drafts_home: Path
+) -> None:
+    typed = with_safety(bank, SAFETY_YES_NO_PLAN)
+    keys = answer_keys(bank, typed, stop_after="cssrs_5") + SHIFT_TAB * 4 + "n"
+    run = drive(bank, keys + CTRL_C)  # at cssrs_6, asked again
+    assert run.code == 130
+    assert load(only_draft(drafts_home))["answers"] == up_to(typed, "cssrs_2") | {"cssrs_2": False}
+
+
+def test_going_back_into_and_out_of_imminent_risk_shows_the_banner_each_time(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    """cssrs_4 yes meets S1 (banner); back to it, no (S1 no longer met); back to it again,
+    yes: S1 met again, the banner again."""
+    typed = with_safety(bank, TRIGGERS["cssrs_4"] | {"cssrs_5": False})
+    keys = answer_keys(bank, typed, stop_after="cssrs_4") + CONTINUE
+    keys += SHIFT_TAB + "n" + "n"  # at cssrs_5: back to cssrs_4, no; cssrs_5 no
+    keys += SHIFT_TAB * 2 + "y" + CONTINUE + "n"  # at cssrs_6: back to cssrs_4, yes; cssrs_5
+    keys += answer_keys(bank, typed, given=up_to(typed, "cssrs_4") | {"cssrs_5": False})
+    run = drive(bank, keys + SCORE + NO_OVERRIDE, export=Path("x.toml"))
+    assert run.code == 0, run.output
+    assert run.prompts.count(CRISIS_PROMPT) == 2
+    assert run.output.count("EMERGENCY: imminent risk") == 4  # twice mid-interview, result x2
+    document = load(tmp_path / "x.toml")
+    assert document["answers"] == typed
+    assert document["recommendation"]["level"] == "inpatient"
+
+
+def test_enter_on_a_yes_no_without_default_says_answer_y_or_n_in_place(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = example_answers(bank)
+    keys = answer_keys(bank, typed, stop_after="sex_at_birth") + ENTER + ENTER
+    keys += answer_keys(bank, typed, given=up_to(typed, "sex_at_birth"))
+    run = drive(bank, keys + SCORE + NO_OVERRIDE, export=Path("x.toml"))
+    assert run.code == 0, run.output
+    assert run.asked == list(typed)
+    assert run.prompts.count(bank.question("cssrs_1").prompt) == 1  # never asked again
+    assert load(tmp_path / "x.toml")["answers"]["cssrs_1"] is False
+
+
+def test_changing_a_whole_section_at_the_review_walks_it_with_the_answers_offered(
+    bank: Bank, drive: Drive, tmp_path: Path
+) -> None:
+    typed = with_safety(bank, {})
+    safety = [q.id for q in bank.section_questions("safety") if q.id in typed]
+    keys = answer_keys(bank, typed) + DOWN * 2 + ENTER + ENTER  # section 2, all of it
+    keys += "n" + "y" + "n" + "n" + "n" + "n" + ENTER  # cssrs_2 now yes: 3-5 asked
+    run = drive(bank, keys + SCORE + NO_OVERRIDE, export=Path("x.toml"))
+    assert run.code == 0, run.output
+    assert run.asked[len(typed) :] == ["cssrs_1", "cssrs_2", "cssrs_3", "cssrs_4", "cssrs_5",
+                                       "cssrs_6", "harm_others"]  # fmt: skip
+    assert safety == ["cssrs_1", "cssrs_2", "cssrs_6", "harm_others"]
+    assert load(tmp_path / "x.toml")["answers"] == with_safety(bank, SAFETY_YES_NO_PLAN)
+
+
+# ---------------------------------------------------------------------------------------------
 # Imminent risk
 # ---------------------------------------------------------------------------------------------
 
@@ -498,14 +694,7 @@ def test_crisis_banner_shows_the_moment_risk_is_imminent_then_leads_the_result(
         + 1
     )
     phq9 = bank.instruments["phq9"]
-    positions(
-        run.flat,
-        flat(bank.question("cssrs_4").help),
-        *BANNER_LINES,
-        flat(bank.question("cssrs_5").help),
-        "Section 3 of 9",
-        flat(phq9.stem),
-    )
+    positions(run.flat, *BANNER_LINES, "Section 3 of 9", flat(phq9.stem))
     # Shown once mid-interview, then leading and closing the result.
     assert run.output.count("EMERGENCY: imminent risk") == 3
     result = run.output[run.output.index("Section 9 of 9") :]
@@ -1150,14 +1339,14 @@ def test_the_draft_is_saved_after_every_answer(
     """Each answer is on disk before the next question is asked."""
     typed = example_answers(bank)
     seen: list[int] = []
-    real = ask.ask_question
+    real = prompts.ask_question
 
-    def spy(question: Question, message: str, current: Value | None = None) -> Value:
+    def spy(to: Prompts, question: Question, *position_current: Any) -> Value | Back:
         drafts = list(drafts_home.glob("*.draft.toml"))
         seen.append(len(load(drafts[0])["answers"]) if drafts else 0)
-        return real(question, message, current)
+        return real(to, question, *position_current)
 
-    monkeypatch.setattr(ask, "ask_question", spy)
+    monkeypatch.setattr(prompts, "ask_question", spy)
     drive(bank, answer_keys(bank, typed, stop_after="phq9_2") + CTRL_C)
     assert seen == list(range(len(up_to(typed, "phq9_2")) + 1))
 

@@ -13,6 +13,7 @@ from triage_cli.bank.model import (
     ID_PATTERN,
     KINDS,
     LEVELS,
+    SHORT_LIMIT,
     Bank,
     ChecklistItem,
     Choice,
@@ -37,6 +38,7 @@ _QUESTION_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "section": (str, True),
     "kind": (str, True),
     "prompt": (str, True),
+    "short": (str, False),
     "help": (str, False),
     "instrument": (str, False),
     "choices": (list, False),
@@ -170,6 +172,14 @@ def _questions(
             section_at = order.index(section)
         if "instrument" in found and found["instrument"] not in instruments:
             problems.append(f"{where}: instrument '{found['instrument']}' is not defined")
+        short = found.get("short", "")  # the review screen lays it out in a fixed column
+        if "short" in found and not (
+            0 < len(short) <= SHORT_LIMIT and short == short.strip() and short.isprintable()
+        ):
+            problems.append(
+                f"{where}: 'short' must be one line of 1-{SHORT_LIMIT} characters, without "
+                f"surrounding spaces or control characters, not '{shown(short)}'"
+            )
         if kind not in KINDS:
             problems.append(f"{where}: kind must be one of {', '.join(KINDS)}, not '{kind}'")
             continue
@@ -180,6 +190,7 @@ def _questions(
             section=section,
             kind=kind,
             prompt=found["prompt"],
+            short=short,
             help=found.get("help", ""),
             instrument=found.get("instrument"),
             choices=_choices(problems, where, found.get("choices")) if kind == "choice" else (),

@@ -14,6 +14,7 @@ LEVELS = ("op", "iop", "php", "residential", "inpatient")
 KINDS = ("choice", "yesno", "integer", "text")
 OPS = ("eq", "ne", "in")
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
+SHORT_LIMIT = 32  # a question's short name: the interview's review screen gives it a column
 
 Value = str | int | bool  # a typed answer: a code, an integer, yes/no as bool, or text
 _OP_SIGNS = {"eq": "=", "ne": "!=", "in": "in"}
@@ -66,6 +67,7 @@ class Question:
     section: str
     kind: str
     prompt: str
+    short: str = ""  # a short name for the review screen ("Wish to be dead"); "" = the id
     help: str = ""
     instrument: str | None = None
     choices: tuple[Choice, ...] = ()
@@ -77,12 +79,18 @@ class Question:
     when: tuple[Condition, ...] = ()
     loinc: str | None = None  # the item's LOINC code, when there is one
 
+    def short_name(self) -> str:
+        """The question's short name, as the review screen shows it beside the answer."""
+        return self.short or self.id
+
     def asked(self, answers: Mapping[str, Value]) -> bool:
         """Whether the skip logic asks this question, given the answers so far."""
         return all(condition.holds(answers) for condition in self.when)
 
     def label(self, value: Value) -> str:
-        """The words for an answer, as the interview shows them."""
+        """The words for an answer, as the interview, review and reports show them."""
+        if self.kind == "yesno" and isinstance(value, bool):
+            return "Yes" if value else "No"
         for choice in self.choices:
             if choice.code == value and type(choice.code) is type(value):
                 return choice.label

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from triage_cli.errors import OutputError, TriageError
 from triage_cli.formats import toml_summary
-from triage_cli.interview import ask
+from triage_cli.interview.prompts import Prompts
 from triage_cli.interview.state import Interview, say
 from triage_cli.record.model import Record
 from triage_cli.record.override import NOTE_REQUIRED, OVERRIDE_REASONS, Override
 from triage_cli.scoring import Assessment, Level
 
 
-def ask_override(result: Assessment) -> Override | None:
+def ask_override(ask: Prompts, result: Assessment) -> Override | None:
     """A clinician may record a different level, with a reason; the recommendation stays."""
     if not ask.confirm("Record a clinician override of the level?", default=False):
         return None
@@ -45,7 +45,7 @@ def _needed(raw: str) -> bool | str:
 def export_summary(interview: Interview, record: Record, force: bool) -> Path | None:
     """Write the TOML summary to --export, or where the coordinator says when offered.
     Returns the path written, or None (then the caller keeps a draft)."""
-    console, path = interview.console, apart(interview.export, record)
+    console, path, ask = interview.console, apart(interview.export, record), interview.prompts
     what = "this intake" if record.complete else "this incomplete intake (the emergency so far)"
     if path is None and not ask.confirm(f"Export a TOML summary of {what}?", default=False):
         return None
@@ -106,7 +106,7 @@ def _written(
 ) -> bool:
     """One output of the interview: an existing file replaced only when confirmed or forced."""
     if path.exists() and not force:
-        if not ask.confirm(f"{path} exists. Replace it?", default=False):
+        if not interview.prompts.confirm(f"{path} exists. Replace it?", default=False):
             say(interview.console, f"{what} not written: {path} exists.", "red")
             return False
         force = True

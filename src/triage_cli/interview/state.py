@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from triage_cli.bank.model import Bank, Question, Value
+from triage_cli.interview.prompts import Prompts
 from triage_cli.record.override import Override
 from triage_cli.text import prose
 
@@ -22,6 +23,7 @@ class Interview:
 
     bank: Bank
     console: Console
+    prompts: Prompts  # questionary's (ask.Rich) or the plain line prompts (plain.Plain)
     answers: dict[str, Value] = field(default_factory=dict)
     export: Path | None = None
     report: Path | None = None  # --report: the printable report or chart note, by extension

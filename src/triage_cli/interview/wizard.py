@@ -12,20 +12,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from triage_cli import render
-from triage_cli.answers import Answers, converter, parse_answers
-from triage_cli.bank.model import Bank, show_value
+from triage_cli.answers import converter, parse_answers
+from triage_cli.bank.model import Bank
 from triage_cli.errors import InputError
-from triage_cli.interview import ask
 from triage_cli.interview.outcome import (
     ask_override,
     export_summary,
     write_fhir_file,
     write_report_file,
 )
+from triage_cli.interview.prompts import Prompts
 from triage_cli.interview.safekeeping import (
     INTERRUPTED,
     STOPPING,
@@ -37,11 +35,11 @@ from triage_cli.interview.safekeeping import (
     terminal_gone,
 )
 from triage_cli.interview.state import Interview, say
+from triage_cli.interview.walk import ask_all, crisis_check
 from triage_cli.record.drafts import find_draft, read_draft
 from triage_cli.record.model import build_record
-from triage_cli.scoring import assess, imminent_risk
+from triage_cli.scoring import assess
 from triage_cli.signals import Stopped
-from triage_cli.text import prose, shown
 
 __all__ = ["INTERRUPTED", "run"]
 EXPORT_FAILED = 1
@@ -51,6 +49,7 @@ def run(
     bank: Bank,
     console: Console,
     *,
+    prompts: Prompts | None = None,
     client_id: str | None = None,
     resume: Path | None = None,
     export: Path | None = None,
@@ -61,7 +60,11 @@ def run(
     """The whole interview; returns the exit code: 0 done (exported, or kept as a draft),
     1 the summary or the report could not be written, 129 hung up, 130 interrupted, 143
     terminated."""
-    interview = Interview(bank, console, export=export, report=report, fhir=fhir)
+    if prompts is None:
+        from triage_cli.interview.ask import Rich
+
+        prompts = Rich()
+    interview = Interview(bank, console, prompts, export=export, report=report, fhir=fhir)
     if resume is not None:
         resumed = read_draft(bank, resume)
         if resumed.imminent:  # first, before anything that may refuse (a draft in use)
@@ -119,6 +122,8 @@ def steps(interview: Interview, force: bool) -> int:
         interview.phase = "questions"
         if not (crisis_check(interview) and ask_all(interview)):
             return finish_early(interview, force)
+        from triage_cli.interview.review import review  # after the last question
+
         answers = review(interview)
         if answers is None:
             return finish_early(interview, force)
@@ -132,7 +137,7 @@ def steps(interview: Interview, force: bool) -> int:
         interview.assessed = times["assessed"] = datetime.now(UTC)  # scored now
         checkpoint(interview)
         console.print(render.result_view(build_record(bank, answers, result, **times)))
-        interview.override = ask_override(result)
+        interview.override = ask_override(interview.prompts, result)
         interview.phase = "export"
         checkpoint(interview)
         record = build_record(bank, answers, result, override=interview.override, **times)
@@ -176,55 +181,6 @@ def _same_file(one: Path, other: Path) -> bool:
         return False
 
 
-def ask_all(interview: Interview) -> bool:
-    """Ask every unanswered question in bank order; False to go straight to the result."""
-    bank, console = interview.bank, interview.console
-    shown_section = None
-    while (question := interview.unanswered()) is not None:
-        sections = [s.id for s in bank.sections]
-        number = sections.index(question.section) + 1
-        section = bank.sections[number - 1]
-        if section.id != shown_section:
-            shown_section = section.id
-            console.print()
-            console.rule(
-                Text(f"Section {number} of {len(sections)}: {shown(section.title)}"), align="left"
-            )
-            if section.intro:
-                console.print(Text(prose(section.intro), style="italic"))
-        if question.instrument and question.instrument not in interview.stem_shown:
-            interview.stem_shown.add(question.instrument)
-            instrument = bank.instruments[question.instrument]
-            console.print(Text(prose(f"{instrument.name}. {instrument.stem}"), style="bold"))
-        in_section = [
-            q
-            for q in bank.section_questions(section.id)
-            if q.id in interview.answers or q.asked(interview.answers)
-        ]
-        position = in_section.index(question) + 1
-        message = f"({position}/{len(in_section)}) {question.prompt}"
-        if question.help:
-            console.print(Text(prose(question.help), style="dim"))
-        interview.answers[question.id] = ask.ask_question(question, message)
-        checkpoint(interview)
-        if not crisis_check(interview):
-            return False
-    return True
-
-
-def crisis_check(interview: Interview) -> bool:
-    """The moment the answers meet rule S1, show the crisis banner (once) and offer to stop
-    the interview there. False means: go straight to the result."""
-    if interview.crisis_shown or not imminent_risk(interview.answers):
-        return True
-    interview.crisis_shown = True
-    interview.console.print(render.crisis_banner())
-    return ask.choose(
-        "Imminent risk. Continue the interview, or go straight to the result?",
-        [("Continue the interview", True), ("Go straight to the result", False)],
-    )
-
-
 def finish_early(interview: Interview, force: bool) -> int:
     """The emergency result from the answers so far, as an incomplete record that can be
     exported; the draft keeps the interview until it is finished."""
@@ -247,52 +203,3 @@ def finish_early(interview: Interview, force: bool) -> int:
         return EXPORT_FAILED if interview.export_failed or not reported else 0
     last_resort(interview)
     return EXPORT_FAILED
-
-
-def review(interview: Interview) -> Answers | None:
-    """Show every answer by section; let the coordinator change any before scoring.
-    None means: go straight to the (emergency) result."""
-    bank, console = interview.bank, interview.console
-    interview.phase = "review"
-    checkpoint(interview)
-    while True:
-        console.print(review_table(interview))
-        action = ask.choose(
-            "Review the answers",
-            [("Score now", "score"), ("Change an answer", "edit")],
-        )
-        if action == "score":
-            return parse_answers(bank, interview.answers)  # every asked question has an answer
-        options = [
-            (f"{q.id}: {q.label(interview.answers[q.id])}", q.id)
-            for q in bank.questions
-            if q.id in interview.answers
-        ]
-        qid = ask.choose("Which answer?", [*options, ("(back to the review)", "")])
-        if not qid:
-            continue
-        question = bank.question(qid)
-        if question.help:
-            console.print(Text(prose(question.help), style="dim"))
-        interview.answers[qid] = ask.ask_question(
-            question, question.prompt, current=interview.answers[qid]
-        )
-        interview.prune()
-        checkpoint(interview)
-        if not (crisis_check(interview) and ask_all(interview)):
-            return None
-
-
-def review_table(interview: Interview) -> Table:
-    bank = interview.bank
-    table = Table(title="Answers", title_justify="left", show_header=False, expand=True)
-    table.add_column("section", style="bold", no_wrap=True)
-    table.add_column("answers")
-    for section in bank.sections:
-        answered = [
-            shown(f"{q.id}={show_value(interview.answers[q.id])}")
-            for q in bank.section_questions(section.id)
-            if q.id in interview.answers
-        ]
-        table.add_row(shown(section.title), ", ".join(answered))
-    return table
