@@ -42,3 +42,11 @@ def test_the_cli_module_loads_neither_questionary_nor_rich() -> None:
 def test_the_wizard_module_does_load_questionary() -> None:
     """The check above can fail: the module that asks does import the prompt library."""
     assert "questionary" in loaded_after("import triage_cli.interview.ask")
+
+
+def test_plain_mode_loads_neither_questionary_nor_prompt_toolkit() -> None:
+    """`--plain` is for terminals where full-screen prompts break: the wizard and the plain
+    prompts never need the prompt library."""
+    loaded = loaded_after("import triage_cli.interview.wizard, triage_cli.interview.plain")
+    assert "triage_cli" in loaded
+    assert not loaded & {"questionary", "prompt_toolkit"}

@@ -6,6 +6,7 @@ string at start-up (measured: `triage --help` 1.35x -> 1.06x of a bare `import t
 """
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
@@ -194,6 +195,14 @@ def interview(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing export without asking.")
     ] = False,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="Line-by-line prompts and plain text, for screen readers and dumb terminals "
+            "(the default when TERM=dumb).",
+        ),
+    ] = False,
 ) -> None:
     """Interview a caller and recommend a level of care, with reasons, program and checklist.
 
@@ -209,15 +218,24 @@ def interview(
         raise typer.Exit(2)
     from triage_cli.bank import load_bank
     from triage_cli.interview import wizard
-    from triage_cli.render import console
 
     with reporting():
         _check_output_names(report, fhir)  # a usage error before the first question
         bank = load_bank(questions)
         draft = _resumed(resume) if resume is not None else None
+        if plain or os.environ.get("TERM") == "dumb":
+            from triage_cli.interview.plain import Plain, plain_console
+
+            shown_on, prompts = plain_console(), Plain
+        else:
+            from triage_cli.interview.ask import Rich
+            from triage_cli.render import console
+
+            shown_on, prompts = console(), Rich
         code = wizard.run(
             bank,
-            console(),
+            shown_on,
+            prompts=prompts(shown_on),
             client_id=client_id,
             resume=draft,
             export=export,

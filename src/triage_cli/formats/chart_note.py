@@ -23,7 +23,7 @@ from triage_cli.text import local_time, prose, shown
 WIDTH = 80
 
 
-def _wrapped(text: str, first: str = "", rest: str = "") -> list[str]:
+def wrapped(text: str, first: str = "", rest: str = "") -> list[str]:
     """One paragraph wrapped at 80 columns, gated; `first`/`rest` prefix its lines."""
     return textwrap.wrap(
         prose(text),  # cut at the prose limit: a pasted novel stays out of the chart
@@ -38,7 +38,31 @@ def _wrapped(text: str, first: str = "", rest: str = "") -> list[str]:
 def _items(title: str, items: list[str], mark: str = "- ") -> list[str]:
     lines = [title]
     for item in items:
-        lines += _wrapped(item, mark, " " * len(mark))
+        lines += wrapped(item, mark, " " * len(mark))
+    return lines
+
+
+def override_lines(record: Record) -> list[str]:
+    """The clinician's override, when there is one."""
+    if not (o := record.override):
+        return []
+    by = f"; by {o.by}" if o.by else ""
+    note = f": {o.note}" if o.note else ""
+    return wrapped(f"Clinician override: {level_words(o.level)}, {o.reason_text}{note}{by}")
+
+
+def program_lines(record: Record) -> list[str]:
+    """The program of the level (the override's, when there is one) and its checklist."""
+    lines = []
+    if record.program is not None:
+        p = record.program
+        lines += wrapped(
+            f"Program: {p.name}: hours/week {p.hours_per_week}; days/week {p.days_per_week}; "
+            f"length {p.typical_length}; setting {p.setting}"
+            + (f"; {record.adolescent_note}" if record.adolescent_note else "")
+        )
+    if record.level is not None:
+        lines += _items("Insurance checklist:", [item.text for item in record.checklist], "[ ] ")
     return lines
 
 
@@ -47,22 +71,18 @@ def chart_note(record: Record) -> str:
     lines: list[str] = []
     if a.emergency:
         lines += [f"*** {CRISIS_TITLE} ***", *(f"* {line}" for line in CRISIS_LINES), ""]
-    lines += _wrapped("Level-of-care intake note (triage-cli). " + DISCLAIMER)
+    lines += wrapped("Level-of-care intake note (triage-cli). " + DISCLAIMER)
     assessed = local_time(meta.assessed) if meta.assessed else "not recorded"
     status = "complete" if record.complete else "INCOMPLETE (questions not answered)"
-    lines += _wrapped(f"Client: {shown(record.client_id)}; assessed: {assessed}; record: {status}")
+    lines += wrapped(f"Client: {shown(record.client_id)}; assessed: {assessed}; record: {status}")
     lines.append("")
     level = f"{a.level.title} ({a.level.code})" if a.level else f"{NOT_DETERMINED} (incomplete)"
     disposition = "; EMERGENCY disposition" if a.emergency else ""
-    lines += _wrapped(f"Recommended level of care: {level}{disposition}")
+    lines += wrapped(f"Recommended level of care: {level}{disposition}")
     if withdrawal := withdrawal_words(a.withdrawal_management):
         why = f" ({a.withdrawal_reason})" if a.withdrawal_reason else ""
-        lines += _wrapped(f"Withdrawal management: {withdrawal}{why}")
-    if record.override:
-        o = record.override
-        by = f"; by {o.by}" if o.by else ""
-        note = f": {o.note}" if o.note else ""
-        lines += _wrapped(f"Clinician override: {level_words(o.level)}, {o.reason_text}{note}{by}")
+        lines += wrapped(f"Withdrawal management: {withdrawal}{why}")
+    lines += override_lines(record)
     if a.level is not None:
         lines += _items("Reasons (rules that set the level):", list(a.reasons))
         if a.also_considered:
@@ -76,7 +96,7 @@ def chart_note(record: Record) -> str:
     composite = composite_words(record.ratings.get("composite"))
     unknown = " (? not determined)" if any(r.endswith("?") for r in ratings) else ""
     lines.append("")
-    lines += _wrapped(f"Ratings (1-5): {' '.join(ratings)}{unknown}; composite {composite}")
+    lines += wrapped(f"Ratings (1-5): {' '.join(ratings)}{unknown}; composite {composite}")
     lines += _items(
         "Screening scores:",
         [
@@ -87,21 +107,13 @@ def chart_note(record: Record) -> str:
     if a.flags:
         lines += _items("Flags for the clinician:", [f.text for f in a.flags])
     lines.append("")
-    if record.program is not None:
-        p = record.program
-        lines += _wrapped(
-            f"Program: {p.name}: hours/week {p.hours_per_week}; days/week {p.days_per_week}; "
-            f"length {p.typical_length}; setting {p.setting}"
-            + (f"; {record.adolescent_note}" if record.adolescent_note else "")
-        )
-    if record.level is not None:
-        lines += _items("Insurance checklist:", [item.text for item in record.checklist], "[ ] ")
+    lines += program_lines(record)
     if not record.complete:
-        lines += _wrapped("Not answered: " + ", ".join(record.not_answered))
+        lines += wrapped("Not answered: " + ", ".join(record.not_answered))
     if record.notes:
         lines += ["", *_items("Notes:", list(record.notes))]
     lines.append("")
-    lines += _wrapped(
+    lines += wrapped(
         f"triage-cli {meta.tool_version}, clinical model {meta.model_version}, question bank "
         f"'{meta.bank_name}' {meta.bank_version} (sha256 {meta.bank_sha256[:12]})"
     )

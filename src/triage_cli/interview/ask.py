@@ -21,8 +21,13 @@ from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.layout import ConditionalContainer, HSplit, Layout, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
 from questionary import Choice
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
 
-from triage_cli.interview.prompts import BACK, Back, Position, Validate
+from triage_cli import render
+from triage_cli.interview.prompts import BACK, Back, Position, Review, Validate
+from triage_cli.record.model import Record
 from triage_cli.text import prose, shown
 
 T = TypeVar("T")
@@ -41,7 +46,38 @@ YES_OR_NO = "answer y or n"
 
 
 class Rich:
-    """questionary's prompts, on the terminal of the current prompt_toolkit session."""
+    """questionary's prompts, on the terminal of the current prompt_toolkit session, and
+    rich's views on the console."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def heading(self, title: str, intro: str) -> None:
+        self.console.print()
+        self.console.rule(Text(prose(title)), align="left")
+        if intro:
+            self.console.print(Text(prose(intro), style="italic"))
+
+    def crisis(self) -> None:
+        self.console.print(render.crisis_banner())
+
+    def result(self, record: Record) -> None:
+        self.console.print(render.result_view(record))
+
+    def override(self, record: Record) -> None:
+        self.console.print(render.override_view(record))
+
+    def review(self, sections: Review) -> None:
+        """At 80 columns: each section's title on its own line, then a line for each answer."""
+        parts: list[RenderableType] = [Text("Answers")]
+        for title, answers in sections:  # a title on its own line: long ones wrap there
+            table = Table(show_header=False, box=None, padding=(0, 1), pad_edge=False)
+            table.add_column("question", no_wrap=True, min_width=34)
+            table.add_column("answer", overflow="fold")
+            for name, label in answers:  # Text: bank text is never read as markup
+                table.add_row(Text(f"  {name}"), Text(label))
+            parts += [Text(title, style="bold"), table]
+        self.console.print(Group(*parts))
 
     def choose(
         self,
@@ -111,10 +147,13 @@ def _run(
             note["text"] = YES_OR_NO
 
     def line() -> list[tuple[str, str]]:
-        parts = [note["text"]] if note["text"] else []
-        if position is not None:
-            parts += [shown(position.text, 200), HINT]
-        return [("class:hint", _wrapped("  ·  ".join(parts), "  "))]
+        """The position, then what was just said ("answer y or n"), else the hint."""
+        parts = [shown(position.text, 200)] if position is not None else []
+        if note["text"]:
+            parts.append(note["text"])
+        elif position is not None and position.can_go_back:
+            parts.append(HINT)
+        return [("class:hint", _wrapped("  ".join(parts), "  "))]
 
     # ours come last, so they win over questionary's own Enter (and anything else)
     app.key_bindings = merge_key_bindings([b for b in (app.key_bindings, bindings) if b])
@@ -140,6 +179,10 @@ def _while_asked(text: Any) -> ConditionalContainer:
 
 
 def _wrapped(text: str, indent: str = "") -> str:
-    """Text wrapped at words to the terminal's width (prompt_toolkit would cut words)."""
-    width = max(20, get_app().output.get_size().columns - 1)
-    return "\n".join(textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent))
+    """Text wrapped at words to the terminal's width (prompt_toolkit would cut words); its
+    own line breaks kept."""
+    width = max(20, get_app().output.get_size().columns)
+    return "\n".join(
+        "\n".join(textwrap.wrap(line, width, initial_indent=indent, subsequent_indent=indent))
+        for line in text.splitlines()
+    )

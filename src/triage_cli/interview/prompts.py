@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from triage_cli.answers import converter, expected
 from triage_cli.bank import Question, Value
+
+if TYPE_CHECKING:
+    from triage_cli.record.model import Record
 
 T = TypeVar("T")
 Validate = Callable[[str], "bool | str"]
@@ -39,9 +42,29 @@ class Position:
     can_go_back: bool = True
 
 
+# A review: each section's title, and (short name, label) of each answer in it.
+Review = Sequence[tuple[str, Sequence[tuple[str, str]]]]
+
+
 class Prompts(Protocol):
-    """Every prompt of the interview. With a Position (a bank question), the answer may be
-    BACK; Ctrl-C raises KeyboardInterrupt, and end of input EOFError."""
+    """Every prompt of the interview, and the views that the two faces lay out apart. With
+    a Position (a bank question), the answer may be BACK; Ctrl-C raises KeyboardInterrupt,
+    and end of input EOFError."""
+
+    def heading(self, title: str, intro: str) -> None:
+        """A section starts (or is gone back to)."""
+
+    def crisis(self) -> None:
+        """The crisis banner (rule S1)."""
+
+    def result(self, record: Record) -> None:
+        """The result: level, reasons, ratings, scores, flags, program, checklist."""
+
+    def override(self, record: Record) -> None:
+        """After an override: it, and the program and checklist of its level."""
+
+    def review(self, sections: Review) -> None:
+        """Every answer in words, section by section."""
 
     def choose(
         self,

@@ -3,27 +3,25 @@ answer's label), section by section, and a section or a single question to chang
 
 from __future__ import annotations
 
-from rich.table import Table
-from rich.text import Text
-
 from triage_cli.answers import Answers, parse_answers
+from triage_cli.interview.prompts import Review
 from triage_cli.interview.safekeeping import checkpoint
 from triage_cli.interview.state import Interview
 from triage_cli.interview.walk import ask_all
 from triage_cli.text import shown
 
-SCORE, WHOLE_SECTION, BACK_TO_REVIEW = "", "*", ""
+SCORE, WHOLE_SECTION, BACK_TO_REVIEW = object(), object(), object()  # never an answer id
 REVIEW_PROMPT = "Review the answers"
 
 
 def review(interview: Interview) -> Answers | None:
     """Show the answers; change any before scoring. None means: go straight to the
     (emergency) result."""
-    bank, console = interview.bank, interview.console
+    bank = interview.bank
     interview.phase = "review"
     checkpoint(interview)
     while True:
-        console.print(review_view(interview))
+        interview.prompts.review(review_sections(interview))
         numbered = list(enumerate(bank.sections, 1))
         options = [("Score now", SCORE)] + [
             (f"Change section {n}: {section.title}", section.id)
@@ -55,20 +53,16 @@ def review(interview: Interview) -> Answers | None:
         checkpoint(interview)
 
 
-def review_view(interview: Interview) -> Table:
-    """The answers in words, at 80 columns: a section's title, then a line for each answer."""
-    bank = interview.bank
-    table = Table(
-        title="Answers", title_justify="left", show_header=False, box=None, padding=(0, 1)
-    )
-    table.add_column("question", no_wrap=True, min_width=34)
-    table.add_column("answer", overflow="fold")
+def review_sections(interview: Interview) -> Review:
+    """The answers in words: a section's number and title, then (short name, label) of
+    each answer in it, through the text gate."""
+    bank, sections = interview.bank, []
     for number, section in enumerate(bank.sections, 1):
         answered = [q for q in bank.section_questions(section.id) if q.id in interview.answers]
-        if not answered:
-            continue
-        table.add_row(Text(f"{number} {shown(section.title, 60)}", style="bold"), "")
-        for question in answered:
-            label = question.label(interview.answers[question.id])
-            table.add_row(f"  {shown(question.short_name(), 32)}", shown(label, 200))
-    return table
+        if answered:
+            words = [
+                (shown(q.short_name(), 32), shown(q.label(interview.answers[q.id]), 200))
+                for q in answered
+            ]
+            sections.append((f"{number} {shown(section.title, 60)}", words))
+    return sections

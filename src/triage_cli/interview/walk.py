@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from triage_cli import render
 from triage_cli.bank.model import Question
 from triage_cli.interview import prompts
 from triage_cli.interview.prompts import Back, Position
@@ -44,8 +43,8 @@ def ask_all(interview: Interview, start: str | None = None, until: str | None = 
         )
         if isinstance(answer, Back):
             back = _previous(interview, index[question.id])
-            if back is not None:
-                at = index[back.id]
+            if back is not None:  # and the questions walked back over are asked again
+                at, reached = index[back.id], max(reached, index[question.id])
                 announced = None if back.section != question.section else announced
             continue
         interview.answers[question.id] = answer
@@ -98,14 +97,11 @@ def _position(interview: Interview, question: Question, counts: dict[str, int]) 
 
 def announce(interview: Interview, question: Question) -> None:
     """The title and intro of the question's section, as it starts (or is gone back to)."""
-    bank, console = interview.bank, interview.console
+    bank = interview.bank
     number = next(n for n, s in enumerate(bank.sections, 1) if s.id == question.section)
     section = bank.sections[number - 1]
-    console.print()
     title = f"Section {number} of {len(bank.sections)}: {shown(section.title)}"
-    console.rule(Text(title), align="left")
-    if section.intro:
-        console.print(Text(prose(section.intro), style="italic"))
+    interview.prompts.heading(title, section.intro)
 
 
 def read_out(interview: Interview, question: Question) -> None:
@@ -128,7 +124,7 @@ def crisis_check(interview: Interview) -> bool:
     if interview.crisis_shown:
         return True
     interview.crisis_shown = True
-    interview.console.print(render.crisis_banner())
+    interview.prompts.crisis()
     return interview.prompts.choose(
         "Imminent risk. Continue the interview, or go straight to the result?",
         [("Continue the interview", True), ("Go straight to the result", False)],

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from rich.console import Console
 
-from triage_cli import render
 from triage_cli.answers import converter, parse_answers
 from triage_cli.bank.model import Bank
 from triage_cli.errors import InputError
@@ -63,12 +62,12 @@ def run(
     if prompts is None:
         from triage_cli.interview.ask import Rich
 
-        prompts = Rich()
+        prompts = Rich(console)
     interview = Interview(bank, console, prompts, export=export, report=report, fhir=fhir)
     if resume is not None:
         resumed = read_draft(bank, resume)
         if resumed.imminent:  # first, before anything that may refuse (a draft in use)
-            console.print(render.crisis_banner())
+            prompts.crisis()
         draft = None if resumed.is_draft else find_draft(resumed)
         if draft is not None:  # an incomplete record: its interview goes on in its draft
             say(console, f"{resume} was written before the interview ended: continuing its draft.")
@@ -115,7 +114,7 @@ def run(
 
 def steps(interview: Interview, force: bool) -> int:
     """Questions, review, result, override and export, from the phase the draft is in."""
-    bank, console = interview.bank, interview.console
+    bank = interview.bank
     if interview.phase in ("override", "export") and interview.unanswered() is None:
         answers = parse_answers(bank, interview.answers)  # reviewed before it stopped
     else:
@@ -131,18 +130,18 @@ def steps(interview: Interview, force: bool) -> int:
     times = {"assessed": interview.assessed, "started": interview.started}
     if interview.phase == "export":  # resumed at the export: the override was recorded
         record = build_record(bank, answers, result, override=interview.override, **times)
-        console.print(render.result_view(record))
+        interview.prompts.result(record)
     else:
         interview.phase, interview.override = "override", None
         interview.assessed = times["assessed"] = datetime.now(UTC)  # scored now
         checkpoint(interview)
-        console.print(render.result_view(build_record(bank, answers, result, **times)))
+        interview.prompts.result(build_record(bank, answers, result, **times))
         interview.override = ask_override(interview.prompts, result)
         interview.phase = "export"
         checkpoint(interview)
         record = build_record(bank, answers, result, override=interview.override, **times)
         if interview.override:
-            console.print(render.override_view(record))
+            interview.prompts.override(record)
     exported = export_summary(interview, record, force)
     reported = write_report_file(interview, record, force)
     reported = write_fhir_file(interview, record, force) and reported
@@ -195,7 +194,7 @@ def finish_early(interview: Interview, force: bool) -> int:
         assessed=datetime.now(UTC),
         started=interview.started,
     )
-    interview.console.print(render.result_view(record))
+    interview.prompts.result(record)
     export_summary(interview, record, force)
     reported = write_report_file(interview, record, force)
     reported = write_fhir_file(interview, record, force) and reported
