@@ -317,7 +317,7 @@ def test_sections_are_announced_before_their_first_question(bank: Bank, drive: D
     # keys) is drawn whole: its help above it, its position and the hint under it.
     waiting = drive(bank, answer_keys(bank, typed, stop_after="sex_at_birth"))
     shown = squeezed(waiting.screen[waiting.screen.rindex("assigned at birth") :])
-    hint = squeezed("Section 2 of 9 - question 1 of 4  ·  Shift-Tab: previous question")
+    hint = squeezed("Section 2 of 9 - question 1 of 4  Shift-Tab: previous question")
     positions(shown, squeezed(cssrs_1.help), squeezed(cssrs_1.prompt), hint)
 
 
@@ -615,7 +615,12 @@ def test_shift_tab_goes_back_to_the_previous_question_and_on_from_there(
     assert run.asked[:5] == ["client_id", "age", "sex_at_birth", "age", "sex_at_birth"]
     assert run.asked[5:] == list(typed)[3:]  # then on, each question once
     assert load(tmp_path / "x.toml")["answers"] == typed | {"age": 61}
-    assert "Shift-Tab: previous question" in run.screen
+    # the hint under a waiting prompt (the last one: typed ahead, the others are not drawn)
+    waiting = drive(bank, answer_keys(bank, typed, stop_after="client_id"))
+    assert "Section 1 of 9 - question 2 of 3  Shift-Tab: previous question" in waiting.screen
+    first = drive(bank, "")
+    assert "Section 1 of 9 - question 1 of 3" in first.screen
+    assert "Shift-Tab" not in first.screen  # nothing before the first question
 
 
 def test_going_back_across_a_section_announces_the_earlier_section_again(

@@ -42,6 +42,11 @@ def _items(title: str, items: list[str], mark: str = "- ") -> list[str]:
     return lines
 
 
+def crisis_lines() -> list[str]:
+    """The crisis banner (rule S1) as plain lines."""
+    return [f"*** {CRISIS_TITLE} ***", *(f"* {line}" for line in CRISIS_LINES)]
+
+
 def override_lines(record: Record) -> list[str]:
     """The clinician's override, when there is one."""
     if not (o := record.override):
@@ -70,7 +75,7 @@ def chart_note(record: Record) -> str:
     a, meta = record.assessment, record.meta
     lines: list[str] = []
     if a.emergency:
-        lines += [f"*** {CRISIS_TITLE} ***", *(f"* {line}" for line in CRISIS_LINES), ""]
+        lines += [*crisis_lines(), ""]
     lines += wrapped("Level-of-care intake note (triage-cli). " + DISCLAIMER)
     assessed = local_time(meta.assessed) if meta.assessed else "not recorded"
     status = "complete" if record.complete else "INCOMPLETE (questions not answered)"

@@ -26,7 +26,15 @@ from rich.table import Table
 from rich.text import Text
 
 from triage_cli import render
-from triage_cli.interview.prompts import BACK, Back, Position, Review, Validate
+from triage_cli.interview.prompts import (
+    BACK,
+    FIRST,
+    YES_OR_NO,
+    Back,
+    Position,
+    Review,
+    Validate,
+)
 from triage_cli.record.model import Record
 from triage_cli.text import prose, shown
 
@@ -41,8 +49,6 @@ STYLE = questionary.Style(
     ]
 )
 HINT = "Shift-Tab: previous question"
-FIRST = "This is the first question: there is none before it."
-YES_OR_NO = "answer y or n"
 
 
 class Rich:
@@ -51,6 +57,9 @@ class Rich:
 
     def __init__(self, console: Console) -> None:
         self.console = console
+
+    def start(self) -> None:
+        pass  # the prompts say how to answer them
 
     def heading(self, title: str, intro: str) -> None:
         self.console.print()
@@ -153,7 +162,7 @@ def _run(
             parts.append(note["text"])
         elif position is not None and position.can_go_back:
             parts.append(HINT)
-        return [("class:hint", _wrapped("  ".join(parts), "  "))]
+        return [("class:hint", _wrapped("  ".join(parts), " "))]
 
     # ours come last, so they win over questionary's own Enter (and anything else)
     app.key_bindings = merge_key_bindings([b for b in (app.key_bindings, bindings) if b])
@@ -181,7 +190,7 @@ def _while_asked(text: Any) -> ConditionalContainer:
 def _wrapped(text: str, indent: str = "") -> str:
     """Text wrapped at words to the terminal's width (prompt_toolkit would cut words); its
     own line breaks kept."""
-    width = max(20, get_app().output.get_size().columns)
+    width = max(20, get_app().output.get_size().columns - 1)  # a full line would wrap early
     return "\n".join(
         "\n".join(textwrap.wrap(line, width, initial_indent=indent, subsequent_indent=indent))
         for line in text.splitlines()

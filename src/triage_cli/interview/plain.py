@@ -11,33 +11,61 @@ end of input EOFError, as in the questionary prompts.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rich.console import Console
 
-from triage_cli.formats.chart_note import chart_note, override_lines, program_lines, wrapped
-from triage_cli.interview.prompts import BACK, Back, Position, Validate
+from triage_cli.formats.chart_note import (
+    chart_note,
+    crisis_lines,
+    override_lines,
+    program_lines,
+    wrapped,
+)
+from triage_cli.interview.prompts import (
+    BACK,
+    FIRST,
+    YES_OR_NO,
+    Back,
+    Position,
+    Review,
+    Validate,
+)
 from triage_cli.interview.state import say
 from triage_cli.record.model import Record
-from triage_cli.record.words import CRISIS_LINES, CRISIS_TITLE
 from triage_cli.text import prose, shown
 
 T = TypeVar("T")
-GO_BACK, HELP = "<", "?"
-FIRST = "This is the first question: there is none before it."
+GO_BACK, HELP = "<", "?"  # as a whole answer, commands at every prompt: never stored
+NUMBER = re.compile(r"[0-9]{1,4}")  # ASCII digits: int() refuses "²", which isdigit() takes
 HOW = (
     "Plain mode: answer with the number of a choice, y or n, or the text asked for, then "
     "Enter. Type < to go back to the previous question, ? to hear a question's help again."
 )
+# y or n in words only: a number in plain mode picks a choice, so 1/0 are not yes/no here
 YES, NO = ("y", "yes"), ("n", "no")
+Check = Callable[[str], tuple[bool, Any]]
 
 
 def plain_console() -> Console:
-    """A console that writes text only: no colour or style codes, no markup, no emoji."""
+    """A console that writes text only: no colour or style codes, no markup, no emoji; a
+    long line is left for the terminal to wrap (a screen reader reads it as one)."""
     return Console(
-        color_system=None, force_terminal=False, highlight=False, markup=False, emoji=False
+        color_system=None,
+        force_terminal=False,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=True,
     )
+
+
+def paragraphs(text: str) -> list[str]:
+    """Text wrapped at 80 columns, its own line breaks kept."""
+    return [line for paragraph in text.splitlines() for line in wrapped(paragraph)]
 
 
 class Plain:
@@ -45,8 +73,7 @@ class Plain:
 
     def __init__(self, console: Console, read: Callable[[str], str] = input) -> None:
         self.console = console
-        self.read = read
-        self.told = False
+        self.read = read  # input(): its prompt would go to stderr without readline
 
     # -- prompts -----------------------------------------------------------------------------
 
@@ -57,36 +84,39 @@ class Plain:
         default: T | None = None,
         position: Position | None = None,
     ) -> T | Back:
+        """A numbered list. Enter takes the default; at a bank question without one (the
+        safety questions), Enter does not answer: the number must be typed."""
         values = [value for _, value in options]
-        start = values.index(default) + 1 if default is not None and default in values else 1
+        if default is not None and default in values:
+            start: int | None = values.index(default) + 1
+        else:
+            start = None if position is not None else 1
+        lines = [prose(message)]
+        lines += [f"  {n}) {shown(label, 300)}" for n, (label, _) in enumerate(options, 1)]
 
-        def shown_with() -> list[str]:
-            lines = [prose(message)]
-            lines += [f"  {n}) {shown(label, 300)}" for n, (label, _) in enumerate(options, 1)]
-            return lines
-
-        def check(raw: str) -> tuple[bool, object]:
-            if not raw:
+        def check(raw: str) -> tuple[bool, Any]:
+            if not raw and start is not None:
                 return True, values[start - 1]
-            if raw.isdigit() and 1 <= int(raw) <= len(values):
+            if NUMBER.fullmatch(raw) and 1 <= int(raw) <= len(values):
                 return True, values[int(raw) - 1]
             return False, f"Expected a number from 1 to {len(values)}."
 
-        return self._ask(f"Answer (1-{len(values)}, Enter: {start}): ", position, shown_with, check)
+        offered = f", Enter: {start}" if start is not None else ""
+        return self._ask(f"Answer (1-{len(values)}{offered}): ", position, lines, check)
 
     def confirm(
         self, message: str, default: bool | None = False, position: Position | None = None
     ) -> bool | Back:
         offered = "" if default is None else f", Enter: {'y' if default else 'n'}"
 
-        def check(raw: str) -> tuple[bool, object]:
+        def check(raw: str) -> tuple[bool, Any]:
             if not raw and default is not None:
                 return True, default
             if raw.lower() in YES + NO:
                 return True, raw.lower() in YES
-            return False, "Expected y or n." if raw else "answer y or n"
+            return False, "Expected y or n." if raw else YES_OR_NO
 
-        return self._ask(f"Answer (y/n{offered}): ", position, lambda: [prose(message)], check)
+        return self._ask(f"Answer (y/n{offered}): ", position, [prose(message)], check)
 
     def text(
         self,
@@ -96,42 +126,39 @@ class Plain:
         position: Position | None = None,
     ) -> str | Back:
         offered = f" (Enter: {shown(default, 80)})" if default else ""
-        asked = [prose(message)]
 
-        def check(raw: str) -> tuple[bool, object]:
+        def check(raw: str) -> tuple[bool, Any]:
             answer = raw or default
             verdict = validate(answer) if validate is not None else True
             return (True, answer) if verdict is True else (False, f"{verdict}.")
 
-        return self._ask(f"Answer{offered}: ", position, lambda: asked, check)
+        return self._ask(f"Answer{offered}: ", position, [prose(message)], check)
 
-    def _ask(
-        self,
-        prompt: str,
-        position: Position | None,
-        shown_with: Callable[[], list[str]],
-        check: Callable[[str], tuple[bool, object]],
-    ) -> object:
+    def _ask(self, prompt: str, position: Position | None, asked: list[str], check: Check) -> Any:
         """Print what goes with the prompt, once; read lines until one is an answer."""
-        self._tell_how()
-        before = [position.text] if position is not None else []
-        if position is not None and position.help:
-            before += wrapped(position.help)
-        self._lines(before + shown_with())
+        helped = paragraphs(position.help) if position is not None and position.help else []
+        self._lines(([position.text] if position is not None else []) + helped + asked)
         while True:
-            raw = self.read(prompt).strip()
-            if position is not None and raw == GO_BACK:
-                if position.can_go_back:
+            self._write(prompt)
+            raw = self.read("").strip()
+            if raw == GO_BACK:
+                if position is not None and position.can_go_back:
                     return BACK
-                self._lines([FIRST])
-                continue
-            if raw == HELP:
-                self._lines(before[1:] + shown_with() if before else shown_with())
-                continue
-            ok, answer = check(raw)
-            if ok:
-                return answer
-            self._lines([str(answer)])
+                self._lines([FIRST if position is not None else "< goes back only at a question."])
+            elif raw == HELP:
+                none = ["This question has no help."] if position is not None and not helped else []
+                self._lines(helped + none + asked)
+            else:
+                ok, answer = check(raw)
+                if ok:
+                    return answer
+                self._lines([str(answer)])
+
+    def _write(self, prompt: str) -> None:
+        """The prompt line on the console's stream (stdout), where the answer is echoed."""
+        with contextlib.suppress(OSError):
+            self.console.file.write(prompt)
+            self.console.file.flush()
 
     def _lines(self, lines: list[str]) -> None:
         for line in lines:
@@ -139,18 +166,14 @@ class Plain:
 
     # -- views ---------------------------------------------------------------------------------
 
-    def _tell_how(self) -> None:
-        """How to answer, once, before the first question (or its section's title)."""
-        if not self.told:
-            self.told = True
-            self._lines(wrapped(HOW))
+    def start(self) -> None:
+        self._lines(paragraphs(HOW))
 
     def heading(self, title: str, intro: str) -> None:
-        self._tell_how()
-        self._lines(["", title, *(wrapped(intro) if intro else [])])
+        self._lines(["", title, *(paragraphs(intro) if intro else [])])
 
     def crisis(self) -> None:
-        self._lines([f"*** {CRISIS_TITLE} ***", *(f"* {line}" for line in CRISIS_LINES), ""])
+        self._lines([*crisis_lines(), ""])
 
     def result(self, record: Record) -> None:
         """The chart note's text: the banner first (an emergency), result, program, checklist."""
@@ -161,7 +184,7 @@ class Plain:
         if record.assessment.emergency:
             self.crisis()
 
-    def review(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
+    def review(self, sections: Review) -> None:
         lines = ["", "Answers"]
         for title, answers in sections:
             lines += [title, *(f"  {name}: {label}" for name, label in answers)]

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 Validate = Callable[[str], "bool | str"]
+FIRST = "This is the first question: there is none before it."
+YES_OR_NO = "answer y or n"  # Enter at a yes/no question with no default
 
 
 class Back:
@@ -50,6 +52,9 @@ class Prompts(Protocol):
     """Every prompt of the interview, and the views that the two faces lay out apart. With
     a Position (a bank question), the answer may be BACK; Ctrl-C raises KeyboardInterrupt,
     and end of input EOFError."""
+
+    def start(self) -> None:
+        """The interview begins (after the banner, when a resumed draft has met S1)."""
 
     def heading(self, title: str, intro: str) -> None:
         """A section starts (or is gone back to)."""

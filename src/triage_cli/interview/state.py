@@ -35,7 +35,8 @@ class Interview:
     draft: Path | None = None  # the write-ahead draft (resumed, or made at the first answer)
     draft_folder: Path | None = None  # where a new draft goes; None: nowhere can be written
     draft_failed: bool = False  # the last save of the draft failed (said once)
-    crisis_shown: bool = False
+    crisis_shown: bool = False  # the answers meet S1, and the banner and choice were shown
+    banner_shown: bool = False  # the banner was just shown (first, on resuming such a draft)
     export_failed: bool = False
     stem_shown: set[str] = field(default_factory=set)
     locks: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)  # draft locks

@@ -124,7 +124,9 @@ def crisis_check(interview: Interview) -> bool:
     if interview.crisis_shown:
         return True
     interview.crisis_shown = True
-    interview.prompts.crisis()
+    if not interview.banner_shown:  # a resumed draft has shown it first, a moment ago
+        interview.prompts.crisis()
+    interview.banner_shown = False
     return interview.prompts.choose(
         "Imminent risk. Continue the interview, or go straight to the result?",
         [("Continue the interview", True), ("Go straight to the result", False)],

@@ -68,6 +68,7 @@ def run(
         resumed = read_draft(bank, resume)
         if resumed.imminent:  # first, before anything that may refuse (a draft in use)
             prompts.crisis()
+            interview.banner_shown = True
         draft = None if resumed.is_draft else find_draft(resumed)
         if draft is not None:  # an incomplete record: its interview goes on in its draft
             say(console, f"{resume} was written before the interview ended: continuing its draft.")
@@ -95,6 +96,7 @@ def run(
         kept = interview.answers.setdefault("client_id", value)  # type: ignore[arg-type]
         if kept != value:
             say(console, f"  note: --client-id {value} ignored: the draft is for {kept}")
+    prompts.start()
     choose_folder(interview)
     with holding(interview):
         try:
