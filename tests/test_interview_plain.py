@@ -98,7 +98,7 @@ def test_plain_interview_exports_what_assess_gives_and_draws_nothing(
     assert screen.count("Plain mode: answer with the number") == 1
     sex = bank.question("sex_at_birth")
     assert all(f"  {n}) {c.label}" in screen for n, c in enumerate(sex.choices, 1))
-    # the result is the chart note's text, line for line
+    # the result is the chart note's text (every line of it: test_plain.py, in-process)
     record = build_record(bank, parse_answers(bank, typed), assess(parse_answers(bank, typed)))
     note = chart_note(record).splitlines()
     start = next(line for line in note if line.startswith("Recommended level of care"))
@@ -246,17 +246,23 @@ def test_ctrl_c_keeps_a_draft_and_resume_continues_in_plain_mode(
     assert not draft.exists()
 
 
-def test_a_hang_up_at_a_plain_prompt_keeps_the_draft(bank: Bank, tmp_path: Path) -> None:
-    """SIGHUP (an SSH session dropped) while input() waits: exit 129, the answers kept."""
+@pytest.mark.parametrize(
+    ("signum", "code", "state"),
+    [(signal.SIGHUP, 129, "hung_up"), (signal.SIGTERM, 143, "terminated")],
+)
+def test_a_hang_up_or_shutdown_at_a_plain_prompt_keeps_the_draft(
+    bank: Bank, tmp_path: Path, signum: int, code: int, state: str
+) -> None:
+    """SIGHUP (an SSH session dropped) or SIGTERM while input() waits: the answers kept."""
     typed = example_answers(bank)
     child = spawn(["interview", "--plain"], tmp_path)
     answer(child, bank, dict(list(typed.items())[:3]))
     at_prompt(child, bank.question(list(typed)[3]))
-    child.kill(signal.SIGHUP)
+    child.kill(signum)
     child.expect(pexpect.EOF)
     child.close()
-    assert child.signalstatus is None and child.exitstatus == 129
+    assert child.signalstatus is None and child.exitstatus == code
     (draft,) = (tmp_path / "state").rglob("*.draft.toml")
     document = load(draft)
     assert document["answers"] == dict(list(typed.items())[:3])
-    assert document["meta"]["state"] == "hung_up"
+    assert document["meta"]["state"] == state

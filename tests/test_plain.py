@@ -113,6 +113,15 @@ def test_a_wrong_text_answer_says_what_is_expected_in_one_line() -> None:
     assert "Answer: Expected a whole number 12-120.\nAnswer: " in desk.text
 
 
+def test_control_characters_in_bank_text_are_shown_never_sent() -> None:
+    """A center's help, prompt and labels with escape sequences: visible, not obeyed."""
+    hostile = Position("Section 1 of 9 - question 3 of 3", "Say \x1b[2J this\nand \x9b31m that")
+    desk = Desk("1")
+    desk.plain.choose("Sex \x1b]0;pwned\x07?", [("Fem\x1b[8male", "f")], None, hostile)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", desk.text)
+    assert "Say" in desk.text and "Fem" in desk.text
+
+
 # ---------------------------------------------------------------------------------------------
 # The whole interview through the plain prompts
 # ---------------------------------------------------------------------------------------------

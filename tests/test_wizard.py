@@ -733,6 +733,29 @@ def test_enter_on_a_yes_no_without_default_says_answer_y_or_n_in_place(
     assert load(tmp_path / "x.toml")["answers"]["cssrs_1"] is False
 
 
+def test_the_line_under_a_prompt_with_follow_ups_fits_one_line_at_80_columns(
+    bank: Bank, drive: Drive
+) -> None:
+    typed = with_safety(bank, SAFETY_YES_NO_PLAN)
+    waiting = drive(bank, answer_keys(bank, typed, stop_after="cssrs_2"))  # at cssrs_3
+    line = " Section 2 of 9 - question 3 of 7 (+3 follow-ups)  Shift-Tab: previous question"
+    assert len(line) < 80
+    assert line in waiting.screen.splitlines() or line + "\r" in waiting.screen.splitlines()
+
+
+def test_a_help_keeps_its_own_line_breaks_above_the_prompt(
+    edit_bank: EditBank, drive: Drive
+) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["questions"][0]["help"] = "Ask for:\n1. the record number\n2. nothing else"
+
+    steps = load_bank(edit_bank("intake.toml", change))
+    waiting = drive(steps, "")  # at the first question
+    lines = [line.rstrip("\r") for line in waiting.screen.splitlines()]
+    at = lines.index("Ask for:")
+    assert lines[at : at + 3] == ["Ask for:", "1. the record number", "2. nothing else"]
+
+
 def test_changing_a_whole_section_at_the_review_walks_it_with_the_answers_offered(
     bank: Bank, drive: Drive, tmp_path: Path
 ) -> None:

@@ -78,10 +78,9 @@ def _position(interview: Interview, question: Question, counts: dict[str, int]) 
     """ "Section 3 of 9 - question 2 of 5": 5 counts the section's questions the answers so
     far reach; "(+1 follow-up)" says why the count grew (or shrank) since the last one."""
     bank = interview.bank
-    number = next(n for n, s in enumerate(bank.sections, 1) if s.id == question.section)
     reachable = [q for q in bank.section_questions(question.section) if q.asked(interview.answers)]
     text = (
-        f"Section {number} of {len(bank.sections)} - "
+        f"Section {_number(interview, question)} of {len(bank.sections)} - "
         f"question {reachable.index(question) + 1} of {len(reachable)}"
     )
     change = len(reachable) - counts.get(question.section, len(reachable))
@@ -97,11 +96,15 @@ def _position(interview: Interview, question: Question, counts: dict[str, int]) 
 
 def announce(interview: Interview, question: Question) -> None:
     """The title and intro of the question's section, as it starts (or is gone back to)."""
-    bank = interview.bank
-    number = next(n for n, s in enumerate(bank.sections, 1) if s.id == question.section)
+    bank, number = interview.bank, _number(interview, question)
     section = bank.sections[number - 1]
     title = f"Section {number} of {len(bank.sections)}: {shown(section.title)}"
     interview.prompts.heading(title, section.intro)
+
+
+def _number(interview: Interview, question: Question) -> int:
+    """The question's section, counted from 1 in bank order."""
+    return next(n for n, s in enumerate(interview.bank.sections, 1) if s.id == question.section)
 
 
 def read_out(interview: Interview, question: Question) -> None:
